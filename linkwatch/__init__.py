@@ -1,0 +1,36 @@
+"""linkwatch keeps a report's cited sources verifiable.
+
+The pipeline, one sub-package per stage: :mod:`linkwatch.extract` (report →
+records), :mod:`linkwatch.records` (citations.csv), :mod:`linkwatch.live`
+(live check), :mod:`linkwatch.archives` (archive check), :mod:`linkwatch.compare`
+(change detection), :mod:`linkwatch.report` (reports) and
+:mod:`linkwatch.preserve` (archiving requests), with :mod:`linkwatch.store`
+(SQLite history) and :mod:`linkwatch.client` (the HTTP client) beside them.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from linkwatch.errors import ExitCode, LinkwatchError
+from linkwatch.records import COLUMNS, Citation, read_citations, write_citations
+from linkwatch.status import ArchiveStatus, ChangeStatus, LiveStatus, Verdict
+
+try:
+    __version__ = version("linkwatch")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0"
+
+__all__ = [
+    "COLUMNS",
+    "ArchiveStatus",
+    "ChangeStatus",
+    "Citation",
+    "ExitCode",
+    "LinkwatchError",
+    "LiveStatus",
+    "Verdict",
+    "__version__",
+    "read_citations",
+    "write_citations",
+]

@@ -1,0 +1,1 @@
+"""compare: does the live page still say what the cited version said?"""

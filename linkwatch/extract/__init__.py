@@ -1,0 +1,1 @@
+"""extract: a report (text, HTML, Markdown) becomes citation records."""

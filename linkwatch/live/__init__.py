@@ -1,0 +1,1 @@
+"""live: every cited URL checked on the live web and judged."""

@@ -1,0 +1,1 @@
+"""preserve: ask archives to capture what is at risk, keep local WARC copies."""

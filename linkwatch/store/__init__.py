@@ -1,0 +1,1 @@
+"""store: the SQLite history of runs, URLs, checks, captures and fingerprints."""
