@@ -1,0 +1,177 @@
+"""The results of a run, as frozen dataclasses shared by every stage.
+
+The live check fills :class:`LiveResult`, the archive check :class:`ArchiveResult`,
+change detection :class:`ChangeResult`; :class:`CitationResult` joins them with the
+verdict, and :class:`RunResult` is what reports render and the store keeps.
+``to_dict``/``from_dict`` give the JSON form documented in ``docs/results-schema.md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import types
+import typing
+from typing import Any, TypeVar
+
+from linkwatch.records import Citation
+from linkwatch.status import ArchiveStatus, ChangeStatus, LiveStatus, Verdict
+
+#: Bumped whenever the JSON form changes incompatibly.
+SCHEMA_VERSION = 1
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What a fetched page looked like, for change detection."""
+
+    payload_sha1: str = ""
+    """SHA-1 of the body read, base32 (the form web archives use)."""
+    text_simhash: str = ""
+    """64-bit SimHash of the normalised main text, as 16 hex digits."""
+    title: str = ""
+    content_type: str = ""
+    length: int = 0
+    """Bytes read (capped) or the declared Content-Length."""
+    words: int = 0
+    """Words in the main text."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LiveResult:
+    """The live check of one URL in one run."""
+
+    url: str
+    status: LiveStatus
+    reason: str = ""
+    http_status: int | None = None
+    final_url: str = ""
+    redirects: tuple[str, ...] = ()
+    checked_at: str = ""
+    """ISO 8601 UTC."""
+    elapsed_ms: int = 0
+    fingerprint: Fingerprint | None = None
+    failing_since: str = ""
+    """When the current run of failed checks began (ISO 8601), empty when alive."""
+    consecutive_failures: int = 0
+    confirmed_dead: bool = False
+    """Failed in enough runs, spaced far enough apart, to be called dead."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Capture:
+    """One web-archive capture (memento)."""
+
+    archive: str
+    """The configured archive's name."""
+    url: str
+    """The replay URL a reader can open."""
+    original: str
+    timestamp: str
+    """14 digits, ``YYYYMMDDhhmmss``, UTC."""
+    http_status: int | None = None
+    mimetype: str = ""
+    digest: str = ""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ArchiveResult:
+    """The archive check of one URL against its target date."""
+
+    status: ArchiveStatus
+    reason: str = ""
+    target_date: str = ""
+    capture: Capture | None = None
+    captures_seen: int = 0
+    archives: tuple[str, ...] = ()
+    """Names of the archives asked."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ChangeResult:
+    """Whether the live page still says what the chosen capture said."""
+
+    status: ChangeStatus
+    reason: str = ""
+    similarity: float | None = None
+    off_topic: bool = False
+    """Replaced by something else: the verdict treats it like a dead link."""
+    changed_since_last_run: bool | None = None
+    first_seen_changed: str = ""
+    figures_in_capture: tuple[str, ...] = ()
+    figures_missing_from_capture: tuple[str, ...] = ()
+    figures_live: tuple[str, ...] = ()
+    figures_missing_live: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CitationResult:
+    """Everything a run found about one citation."""
+
+    citation: Citation
+    verdict: Verdict
+    action: str = ""
+    live: LiveResult | None = None
+    archive: ArchiveResult | None = None
+    change: ChangeResult | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RunResult:
+    """One run of ``linkwatch check``."""
+
+    run_id: str
+    started_at: str
+    finished_at: str = ""
+    citations_file: str = ""
+    complete: bool = True
+    """False when the run was interrupted."""
+    inconclusive: bool = False
+    inconclusive_reason: str = ""
+    results: tuple[CitationResult, ...] = ()
+    skipped: tuple[str, ...] = ()
+    """Human-readable lines: what was not checked, and why."""
+
+
+def to_dict(obj: Any) -> Any:
+    """The JSON-ready form of a result dataclass (enums as their words, tuples as lists)."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, enum.Enum):
+        return obj.value
+    if isinstance(obj, tuple | list):
+        return [to_dict(v) for v in obj]
+    if isinstance(obj, dict):
+        return {k: to_dict(v) for k, v in obj.items()}
+    return obj
+
+
+T = TypeVar("T")
+
+
+def from_dict(cls: type[T], data: Any) -> T:
+    """Rebuild a result dataclass from :func:`to_dict` output; unknown keys are ignored."""
+    return typing.cast(T, _build(cls, data))
+
+
+def _build(tp: Any, data: Any) -> Any:
+    if data is None:
+        return None
+    origin = typing.get_origin(tp)
+    if origin is typing.Union or origin is types.UnionType:
+        inner = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _build(inner[0], data)
+    if origin is tuple:
+        (item, *_rest) = typing.get_args(tp)
+        return tuple(_build(item, v) for v in data)
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        kwargs = {
+            f.name: _build(hints[f.name], data[f.name])
+            for f in dataclasses.fields(tp)
+            if f.name in data
+        }
+        return tp(**kwargs)
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return tp(data)
+    return data
