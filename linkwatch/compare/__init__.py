@@ -1,1 +1,42 @@
-"""compare: does the live page still say what the cited version said?"""
+"""compare: does the live page still say what the cited version said?
+
+:func:`page_text` turns a fetched body into its main text, :func:`compare_pages`
+scores the live page against the cited capture (tiers and figures), and
+:func:`changed_since` compares this run's fingerprint with the previous run's.
+"""
+
+from __future__ import annotations
+
+from linkwatch.compare.drift import DEFAULT_THRESHOLDS, Thresholds, changed_since, compare_pages
+from linkwatch.compare.figures import Figure, figures_present, find_figures
+from linkwatch.compare.similarity import cosine, hamming, jaccard, shingles, simhash, text_simhash
+from linkwatch.compare.text import (
+    PageText,
+    decode_body,
+    extract_main_text,
+    normalise,
+    page_text,
+    tokens,
+)
+
+__all__ = [
+    "DEFAULT_THRESHOLDS",
+    "Figure",
+    "PageText",
+    "Thresholds",
+    "changed_since",
+    "compare_pages",
+    "cosine",
+    "decode_body",
+    "extract_main_text",
+    "figures_present",
+    "find_figures",
+    "hamming",
+    "jaccard",
+    "normalise",
+    "page_text",
+    "shingles",
+    "simhash",
+    "text_simhash",
+    "tokens",
+]
