@@ -14,7 +14,8 @@ result carrying a status from :mod:`linkwatch.status`.
     │   └── ConfigError       linkwatch.toml / [tool.linkwatch] is invalid
     ├── StoreError            the SQLite store failed (exit 2)
     │   └── StoreLockedError  another run holds the database
-    └── NetworkError          a network component failed as a whole
+    ├── NetworkError          a network component failed as a whole
+    └── BlockedAddressError   a URL resolves to a private/loopback address (not fetched)
 """
 
 from __future__ import annotations
@@ -73,3 +74,11 @@ class NetworkError(LinkwatchError):
     """A network component failed as a whole (not a single URL's failure)."""
 
     exit_code = ExitCode.INCONCLUSIVE
+
+
+class BlockedAddressError(LinkwatchError):
+    """A URL's host resolves to a loopback, private, link-local or multicast address.
+
+    Raised by the HTTP client's connect-time guard unless private addresses
+    were allowed; the live check reports such URLs as ``skipped``.
+    """

@@ -1,0 +1,267 @@
+"""The HTTP client every network stage uses: per-host pools, timeouts, UA, TLS, address guard.
+
+:func:`make_client` returns an ``httpx.AsyncClient`` whose transport keeps one
+small connection pool per origin. A single shared pool got slower per request
+as it grew (httpcore scans its connections on every request; measured in
+``docs/benchmarks.md``), so each host gets its own, created on first use and
+closed when idle pools pile up.
+
+Every connection passes a guard at connect time: the host name is resolved
+here, each resolved address must be public (not loopback, private, link-local,
+multicast, reserved), and the connection goes to that checked address. Checking
+at connect time covers redirects and names like ``localhost`` without a
+window between the check and the connection. ``allow_private`` lifts it.
+Proxies from the environment are ignored, since a proxy would hide the
+destination from the guard.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import dataclasses
+import ipaddress
+import socket
+import ssl
+import typing
+from collections.abc import AsyncIterator, Iterable
+from pathlib import Path
+
+import certifi
+import httpcore
+import httpx
+
+from linkwatch import __version__
+from linkwatch.errors import BlockedAddressError, InputError
+
+#: Where site owners can read what linkwatch is and why it visits.
+CONTACT_URL = "https://pypi.org/project/linkwatch/"
+
+#: Browser-compatible (sites that wall off non-browsers accept it) yet naming linkwatch.
+DEFAULT_USER_AGENT = f"Mozilla/5.0 (compatible; linkwatch/{__version__}; +{CONTACT_URL})"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ClientConfig:
+    """How the client connects; the defaults suit a polite link check."""
+
+    user_agent: str = DEFAULT_USER_AGENT
+    timeout: float = 20.0
+    """Read/write timeout, seconds; callers add a total deadline per request."""
+    connect_timeout: float = 10.0
+    ca_bundle: Path | None = None
+    """A PEM file of extra CAs to trust (a private CA), on top of the usual roots."""
+    allow_private: bool = False
+    """Let the client connect to loopback and private addresses."""
+    http2: bool = True
+    connections_per_host: int = 4
+    max_idle_pools: int = 256
+    """Idle per-host pools kept open; older idle ones are closed."""
+
+
+class DNSResolutionError(httpcore.ConnectError):
+    """The host name did not resolve (a ``ConnectError`` so httpx maps it as one)."""
+
+
+def is_public_address(address: str) -> bool:
+    """Whether ``address`` (an IP literal) is a public unicast address."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def make_ssl_context(ca_bundle: Path | None = None) -> ssl.SSLContext:
+    """A verifying TLS context: the certifi roots plus ``ca_bundle`` if given.
+
+    Raises :class:`InputError` naming the file when the bundle cannot be loaded.
+    """
+    context = ssl.create_default_context(cafile=certifi.where())
+    if ca_bundle is not None:
+        try:
+            context.load_verify_locations(cafile=str(ca_bundle))
+        except (OSError, ssl.SSLError) as exc:
+            raise InputError(f"{ca_bundle}: not a readable PEM CA bundle ({exc})") from exc
+    return context
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """A network backend that resolves names itself and refuses non-public addresses."""
+
+    def __init__(self, allow_private: bool, inner: httpcore.AsyncNetworkBackend | None = None):
+        self._allow_private = allow_private
+        self._inner = inner or httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = await _resolve(host, port, timeout)
+        if not self._allow_private:
+            for address in addresses:
+                if not is_public_address(address):
+                    raise BlockedAddressError(
+                        f"{host} resolves to {address}, a non-public address"
+                        " (allow it with --allow-private)"
+                    )
+        error: Exception | None = None
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(
+                    address,
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+        assert error is not None
+        raise error
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise BlockedAddressError("unix sockets are not used by linkwatch")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+async def _resolve(host: str, port: int, timeout: float | None) -> list[str]:
+    """The addresses ``host`` resolves to, IPv4 first; raises :class:`DNSResolutionError`."""
+    literal = host.strip("[]")
+    try:
+        ipaddress.ip_address(literal.split("%", 1)[0])
+    except ValueError:
+        pass
+    else:
+        return [literal]
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await asyncio.wait_for(
+            loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout
+        )
+    except TimeoutError as exc:
+        raise httpcore.ConnectTimeout(f"DNS lookup of {host} timed out") from exc
+    except (socket.gaierror, UnicodeError) as exc:
+        raise DNSResolutionError(f"{host}: {exc}") from exc
+    ordered = sorted(infos, key=lambda info: info[0] != socket.AF_INET)
+    return list(dict.fromkeys(str(info[4][0]) for info in ordered))
+
+
+class _GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport with its connection pool built on :class:`GuardedBackend`."""
+
+    def __init__(
+        self, ssl_context: ssl.SSLContext, config: ClientConfig, backend: GuardedBackend
+    ) -> None:
+        super().__init__(verify=ssl_context, http2=config.http2, trust_env=False)
+        # httpx has no public way to pass a network backend; its pool is replaced
+        # by an identical one that connects through the guard.
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=ssl_context,
+            max_connections=config.connections_per_host,
+            max_keepalive_connections=config.connections_per_host,
+            keepalive_expiry=30.0,
+            http1=True,
+            http2=config.http2,
+            network_backend=backend,
+        )
+
+
+class _CountedStream(httpx.AsyncByteStream):
+    """A response body that tells the transport when it is closed."""
+
+    def __init__(self, stream: httpx.AsyncByteStream, on_close: typing.Callable[[], None]):
+        self._stream = stream
+        self._on_close: typing.Callable[[], None] | None = on_close
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._stream:
+            yield chunk
+
+    async def aclose(self) -> None:
+        try:
+            await self._stream.aclose()
+        finally:
+            if self._on_close is not None:
+                self._on_close()
+                self._on_close = None
+
+
+class PerHostTransport(httpx.AsyncBaseTransport):
+    """Routes each request to a small pool of its own origin (scheme, host, port)."""
+
+    def __init__(self, config: ClientConfig) -> None:
+        self._config = config
+        self._ssl_context = make_ssl_context(config.ca_bundle)
+        self._backend = GuardedBackend(config.allow_private)
+        self._pools: collections.OrderedDict[tuple[str, str, int | None], _GuardedTransport] = (
+            collections.OrderedDict()
+        )
+        self._busy: collections.Counter[tuple[str, str, int | None]] = collections.Counter()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        key = (request.url.scheme, request.url.host, request.url.port)
+        pool = self._pools.get(key)
+        if pool is None:
+            await self._close_idle_pools()
+            pool = _GuardedTransport(self._ssl_context, self._config, self._backend)
+            self._pools[key] = pool
+        self._pools.move_to_end(key)
+        self._busy[key] += 1
+
+        def done() -> None:
+            self._busy[key] -= 1
+
+        try:
+            response = await pool.handle_async_request(request)
+        except BaseException:
+            done()
+            raise
+        assert isinstance(response.stream, httpx.AsyncByteStream)
+        return httpx.Response(
+            status_code=response.status_code,
+            headers=response.headers,
+            stream=_CountedStream(response.stream, done),
+            extensions=response.extensions,
+        )
+
+    async def _close_idle_pools(self) -> None:
+        idle = [k for k in self._pools if self._busy[k] <= 0]
+        excess = len(idle) - self._config.max_idle_pools + 1
+        for key in idle[: max(0, excess)]:
+            pool = self._pools.pop(key)
+            self._busy.pop(key, None)
+            await pool.aclose()
+
+    async def aclose(self) -> None:
+        pools = list(self._pools.values())
+        self._pools.clear()
+        for pool in pools:
+            await pool.aclose()
+
+
+def make_client(config: ClientConfig | None = None) -> httpx.AsyncClient:
+    """An ``httpx.AsyncClient`` with per-host pools, the guard, the UA and timeouts.
+
+    Redirects are not followed unless a request asks (``follow_redirects=True``);
+    every hop still passes the address guard. Raises :class:`InputError` for an
+    unreadable CA bundle.
+    """
+    config = config or ClientConfig()
+    return httpx.AsyncClient(
+        transport=PerHostTransport(config),
+        headers={"User-Agent": config.user_agent},
+        timeout=httpx.Timeout(config.timeout, connect=config.connect_timeout, pool=config.timeout),
+        follow_redirects=False,
+        trust_env=False,
+    )
