@@ -1,1 +1,48 @@
-"""report: what a run found, for people (Markdown, HTML) and machines (JSON, CSV)."""
+"""report: what a run found, for people (Markdown, HTML) and machines (JSON, CSV).
+
+:func:`write_reports` writes ``report.md``, ``report.html``, ``results.json`` and
+``results.csv`` for a :class:`linkwatch.results.RunResult` into
+``reports/<run-id>/`` and points ``reports/latest`` at it. The "since last run"
+section compares with the previous run when one is given.
+"""
+
+from __future__ import annotations
+
+from linkwatch.report.csvdoc import CSV_COLUMNS, neutralise, render_csv
+from linkwatch.report.html import render_html
+from linkwatch.report.jsondoc import render_json, results_document, schema
+from linkwatch.report.markdown import render_markdown
+from linkwatch.report.model import (
+    DEFAULT_FAIL_ON,
+    VERDICT_ORDER,
+    RunDiff,
+    Summary,
+    diff_runs,
+    exit_code_for,
+    parse_verdicts,
+    summarize,
+)
+from linkwatch.report.writer import FILE_NAMES, ReportFormat, render, write_reports
+
+__all__ = [
+    "CSV_COLUMNS",
+    "DEFAULT_FAIL_ON",
+    "FILE_NAMES",
+    "VERDICT_ORDER",
+    "ReportFormat",
+    "RunDiff",
+    "Summary",
+    "diff_runs",
+    "exit_code_for",
+    "neutralise",
+    "parse_verdicts",
+    "render",
+    "render_csv",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "results_document",
+    "schema",
+    "summarize",
+    "write_reports",
+]

@@ -1,0 +1,60 @@
+"""``results.json``: the run for machines, in the versioned schema of ``docs/results-schema.md``.
+
+The JSON Schema that every document validates against ships in the package as
+``linkwatch/report/results.schema.json`` (:func:`schema`).
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from linkwatch import __version__
+from linkwatch.report.model import RunDiff, Summary, diff_runs, summarize
+from linkwatch.results import SCHEMA_VERSION, RunResult, to_dict
+
+
+def summary_dict(summary: Summary) -> dict[str, Any]:
+    """The JSON form of a :class:`Summary` (status words as keys)."""
+    return {
+        "citations": summary.citations,
+        "urls": summary.urls,
+        "verdicts": {v.value: n for v, n in summary.verdicts.items()},
+        "live": {s.value: n for s, n in summary.live.items()},
+        "archive": {s.value: n for s, n in summary.archive.items()},
+        "change": {s.value: n for s, n in summary.change.items()},
+        "hosts": {h: {s.value: n for s, n in c.items()} for h, c in summary.hosts.items()},
+    }
+
+
+def diff_dict(diff: RunDiff) -> dict[str, Any]:
+    """The JSON form of a :class:`RunDiff`."""
+    return to_dict(diff)  # type: ignore[no-any-return]
+
+
+def results_document(run: RunResult, previous: RunResult | None = None) -> dict[str, Any]:
+    """The ``results.json`` document: schema version, generator, run, summary, since last run.
+
+    ``run`` is exactly :func:`linkwatch.results.to_dict` of the run, so
+    ``from_dict(RunResult, doc["run"])`` gives the run back.
+    """
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generator": f"linkwatch {__version__}",
+        "run": to_dict(run),
+        "summary": summary_dict(summarize(run)),
+        "since_last_run": diff_dict(diff_runs(run, previous)),
+    }
+
+
+def render_json(run: RunResult, previous: RunResult | None = None) -> str:
+    """``results.json`` text: :func:`results_document`, indented, UTF-8 kept readable."""
+    return json.dumps(results_document(run, previous), ensure_ascii=False, indent=2) + "\n"
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) that :func:`results_document` output satisfies."""
+    text = resources.files("linkwatch.report").joinpath("results.schema.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded

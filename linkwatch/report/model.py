@@ -1,0 +1,340 @@
+"""What every report format shows: counts, rows in order of urgency, and the change since last run.
+
+The renderers (Markdown, HTML, CSV, JSON) all read these, so the four files of a
+run cannot disagree with each other.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import urllib.parse
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+from linkwatch.errors import ExitCode
+from linkwatch.results import CitationResult, RunResult
+from linkwatch.status import (
+    ALIVE_LIVE,
+    FAILING_LIVE,
+    ArchiveStatus,
+    ChangeStatus,
+    LiveStatus,
+    Verdict,
+)
+
+#: Verdicts in the order reports show them: most urgent first.
+VERDICT_ORDER: tuple[Verdict, ...] = (
+    Verdict.LOST,
+    Verdict.DRIFTED,
+    Verdict.AT_RISK,
+    Verdict.PRESERVED_ONLY,
+    Verdict.UNVERIFIABLE,
+    Verdict.UNLINKED,
+    Verdict.HEALTHY,
+)
+
+#: Verdicts that make ``linkwatch check`` exit 1 unless ``--fail-on`` says otherwise.
+DEFAULT_FAIL_ON: frozenset[Verdict] = frozenset({Verdict.LOST, Verdict.DRIFTED})
+
+
+def host_of(url: str) -> str:
+    """The lower-case host of ``url`` (with a non-default port), or ``""`` when it has none."""
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+        port = parts.port
+    except ValueError:
+        return ""
+    if port and not (
+        (parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)
+    ):
+        return f"{host}:{port}"
+    return host
+
+
+def citation_url(result: CitationResult) -> str:
+    """The URL a citation points at: its URL, else its DOI as a resolver link, else ``""``."""
+    c = result.citation
+    if c.url:
+        return c.url
+    if c.doi:
+        return f"https://doi.org/{c.doi}"
+    return ""
+
+
+def live_status(result: CitationResult) -> LiveStatus:
+    """The citation's live status, ``not-checked`` when there is none."""
+    return result.live.status if result.live is not None else LiveStatus.NOT_CHECKED
+
+
+def archive_status(result: CitationResult) -> ArchiveStatus:
+    """The citation's archive status, ``not-checked`` when there is none."""
+    return result.archive.status if result.archive is not None else ArchiveStatus.NOT_CHECKED
+
+
+def change_status(result: CitationResult) -> ChangeStatus:
+    """The citation's change status, ``unknown`` when there is none."""
+    return result.change.status if result.change is not None else ChangeStatus.UNKNOWN
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Summary:
+    """Counts over one run; every word of the vocabulary is present, zero or not."""
+
+    citations: int
+    urls: int
+    """Distinct URLs cited."""
+    verdicts: dict[Verdict, int]
+    live: dict[LiveStatus, int]
+    archive: dict[ArchiveStatus, int]
+    change: dict[ChangeStatus, int]
+    hosts: dict[str, dict[LiveStatus, int]]
+    """Per host (sorted by name), the count of each live status seen there (non-zero only)."""
+
+
+def summarize(run: RunResult) -> Summary:
+    """Count verdicts, statuses, distinct URLs and live status per host for ``run``."""
+    verdicts: Counter[Verdict] = Counter(r.verdict for r in run.results)
+    live: Counter[LiveStatus] = Counter(live_status(r) for r in run.results)
+    archive: Counter[ArchiveStatus] = Counter(archive_status(r) for r in run.results)
+    change: Counter[ChangeStatus] = Counter(change_status(r) for r in run.results)
+    hosts: dict[str, Counter[LiveStatus]] = {}
+    urls: set[str] = set()
+    for r in run.results:
+        url = citation_url(r)
+        if not url:
+            continue
+        urls.add(url)
+        hosts.setdefault(host_of(url) or "(no host)", Counter())[live_status(r)] += 1
+    return Summary(
+        citations=len(run.results),
+        urls=len(urls),
+        verdicts={v: verdicts[v] for v in VERDICT_ORDER},
+        live={s: live[s] for s in LiveStatus},
+        archive={s: archive[s] for s in ArchiveStatus},
+        change={s: change[s] for s in ChangeStatus},
+        hosts={h: {s: n for s, n in hosts[h].items() if n} for h in sorted(hosts)},
+    )
+
+
+def by_verdict(run: RunResult) -> dict[Verdict, list[CitationResult]]:
+    """The run's citations grouped by verdict, in :data:`VERDICT_ORDER`, each group in run order."""
+    groups: dict[Verdict, list[CitationResult]] = {v: [] for v in VERDICT_ORDER}
+    for r in run.results:
+        groups[r.verdict].append(r)
+    return groups
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DiffEntry:
+    """One citation that moved between the previous run and this one."""
+
+    citation_id: str
+    url: str
+    before: str
+    """The previous run's word (live, change or archive status)."""
+    after: str
+    verdict: Verdict
+    """This run's verdict."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RunDiff:
+    """What changed since the previous run, per citation (matched by id and URL)."""
+
+    previous_run_id: str | None
+    """``None`` when there was no previous run to compare with."""
+    newly_failing: tuple[DiffEntry, ...] = ()
+    """Failing now (not-found, timeout…), reachable or new to failing last time."""
+    newly_changed: tuple[DiffEntry, ...] = ()
+    """The live page differs from the capture now, or changed since the last run."""
+    recovered: tuple[DiffEntry, ...] = ()
+    """Failing last time, reachable now."""
+    newly_archived: tuple[DiffEntry, ...] = ()
+    """A good capture near the citation date exists now and did not last time."""
+    added: tuple[str, ...] = ()
+    """Citation ids present now but not in the previous run."""
+    removed: tuple[str, ...] = ()
+    """Citation ids present in the previous run but not now."""
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing moved."""
+        return not (
+            self.newly_failing
+            or self.newly_changed
+            or self.recovered
+            or self.newly_archived
+            or self.added
+            or self.removed
+        )
+
+
+def _key(r: CitationResult) -> tuple[str, str]:
+    return (r.citation.id, citation_url(r))
+
+
+def _is_changed(r: CitationResult) -> bool:
+    return r.change is not None and (r.change.status is ChangeStatus.CHANGED or r.change.off_topic)
+
+
+def diff_runs(current: RunResult, previous: RunResult | None) -> RunDiff:
+    """Compare ``current`` with ``previous`` (the run before it on the same store).
+
+    A citation whose URL was edited between the runs counts as removed and added,
+    not as a status change.
+    """
+    if previous is None:
+        return RunDiff(previous_run_id=None)
+    before = {_key(r): r for r in previous.results}
+    now = {_key(r): r for r in current.results}
+    failing: list[DiffEntry] = []
+    changed: list[DiffEntry] = []
+    recovered: list[DiffEntry] = []
+    archived: list[DiffEntry] = []
+    for key, r in now.items():
+        old = before.get(key)
+        if old is None:
+            continue
+        cid, url = key
+        was, is_ = live_status(old), live_status(r)
+        if is_ in FAILING_LIVE and was not in FAILING_LIVE:
+            failing.append(DiffEntry(cid, url, was.value, is_.value, r.verdict))
+        if was in FAILING_LIVE and is_ in ALIVE_LIVE:
+            recovered.append(DiffEntry(cid, url, was.value, is_.value, r.verdict))
+        since_last = r.change is not None and r.change.changed_since_last_run is True
+        if (_is_changed(r) and not _is_changed(old)) or since_last:
+            changed.append(
+                DiffEntry(cid, url, change_status(old).value, change_status(r).value, r.verdict)
+            )
+        a_was, a_is = archive_status(old), archive_status(r)
+        if a_is is ArchiveStatus.ARCHIVED and a_was is not ArchiveStatus.ARCHIVED:
+            archived.append(DiffEntry(cid, url, a_was.value, a_is.value, r.verdict))
+    return RunDiff(
+        previous_run_id=previous.run_id,
+        newly_failing=tuple(failing),
+        newly_changed=tuple(changed),
+        recovered=tuple(recovered),
+        newly_archived=tuple(archived),
+        added=tuple(k[0] for k in now if k not in before),
+        removed=tuple(k[0] for k in before if k not in now),
+    )
+
+
+def parse_verdicts(words: Iterable[str], *, what: str = "--fail-on") -> frozenset[Verdict]:
+    """Verdict words (comma-separated items allowed) as a set; ``none`` means the empty set.
+
+    Raises :class:`linkwatch.errors.InputError` naming the unknown word.
+    """
+    from linkwatch.errors import InputError
+
+    out: set[Verdict] = set()
+    for item in words:
+        for word in str(item).split(","):
+            word = word.strip().lower()
+            if not word or word == "none":
+                continue
+            try:
+                out.add(Verdict(word))
+            except ValueError:
+                known = ", ".join(v.value for v in VERDICT_ORDER)
+                raise InputError(
+                    f"{what}: unknown verdict {word!r} (known: {known}, none)"
+                ) from None
+    return frozenset(out)
+
+
+def exit_code_for(run: RunResult, fail_on: Iterable[Verdict] = DEFAULT_FAIL_ON) -> ExitCode:
+    """The exit code a run ends with.
+
+    3 when the run was interrupted or inconclusive (its verdicts cannot be
+    trusted as a whole), else 1 when any citation has a verdict in ``fail_on``,
+    else 0.
+    """
+    if not run.complete or run.inconclusive:
+        return ExitCode.INCONCLUSIVE
+    failing = frozenset(fail_on)
+    if any(r.verdict in failing for r in run.results):
+        return ExitCode.PROBLEMS
+    return ExitCode.OK
+
+
+def counts_line(counts: Mapping[Verdict, int]) -> str:
+    """``"2 lost, 1 at-risk, 5 healthy"``: the non-zero counts in urgency order."""
+    parts = [f"{counts[v]} {v.value}" for v in VERDICT_ORDER if counts.get(v)]
+    return ", ".join(parts) if parts else "no citations"
+
+
+def safe_href(url: str) -> str | None:
+    """``url`` when it may be a link in a report (http or https with a host), else ``None``.
+
+    Cited URLs come from untrusted reports: a ``javascript:`` or ``data:`` URL must
+    never become a clickable link.
+    """
+    candidate = url.strip()
+    try:
+        parts = urllib.parse.urlsplit(candidate)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    if any(ord(ch) < 0x20 or ch == "\x7f" for ch in candidate):
+        return None
+    return candidate
+
+
+def capture_date(timestamp: str) -> str:
+    """A 14-digit archive timestamp as ``YYYY-MM-DD HH:MM`` (shorter ones as far as they go)."""
+    ts = "".join(ch for ch in timestamp if ch.isdigit())
+    if len(ts) >= 12:
+        return f"{ts[0:4]}-{ts[4:6]}-{ts[6:8]} {ts[8:10]}:{ts[10:12]}"
+    if len(ts) >= 8:
+        return f"{ts[0:4]}-{ts[4:6]}-{ts[6:8]}"
+    return ts
+
+
+def live_text(r: CitationResult) -> str:
+    """``"not-found (HTTP 404): reason"``: the live status with its HTTP status and reason."""
+    if r.live is None:
+        return LiveStatus.NOT_CHECKED.value
+    text = r.live.status.value
+    if r.live.http_status is not None:
+        text += f" (HTTP {r.live.http_status})"
+    if r.live.reason:
+        text += f": {r.live.reason}"
+    if r.live.failing_since and r.live.status in FAILING_LIVE:
+        text += f"; failing since {r.live.failing_since}, {r.live.consecutive_failures} run(s)"
+    return text
+
+
+def change_text(r: CitationResult) -> str:
+    """The change found, in words: status, similarity, reason, missing figures."""
+    if r.change is None:
+        return ChangeStatus.UNKNOWN.value
+    c = r.change
+    text = "replaced (off-topic)" if c.off_topic else c.status.value
+    if c.similarity is not None:
+        text += f" (similarity {c.similarity:.2f})"
+    if c.reason:
+        text += f": {c.reason}"
+    if c.figures_missing_live:
+        text += f"; figures missing live: {', '.join(c.figures_missing_live)}"
+    if c.changed_since_last_run:
+        text += "; changed since last run"
+    return text
+
+
+def citation_text(r: CitationResult) -> str:
+    """``"c12: Xinhua, 2023-10-27, note 14"``: id, source, date and where it appears."""
+    c = r.citation
+    parts = [p for p in (c.source or c.title, c.date, c.location) if p]
+    return f"{c.id}: {', '.join(parts)}" if parts else c.id
+
+
+def page_title(r: CitationResult) -> str:
+    """The citation's own title, else the title of the fetched page, else ``""``."""
+    if r.citation.title:
+        return r.citation.title
+    if r.live is not None and r.live.fingerprint is not None:
+        return r.live.fingerprint.title
+    return ""

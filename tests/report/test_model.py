@@ -1,0 +1,134 @@
+"""Counts, the since-last-run diff, exit codes and safe links: the parts every format shares."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from linkwatch.errors import ExitCode, InputError
+from linkwatch.report.model import (
+    DEFAULT_FAIL_ON,
+    diff_runs,
+    exit_code_for,
+    host_of,
+    parse_verdicts,
+    safe_href,
+    summarize,
+)
+from linkwatch.results import RunResult
+from linkwatch.status import ArchiveStatus, ChangeStatus, LiveStatus, Verdict
+
+from .samples import citation_result, every_verdict_run
+
+
+def test_summary_counts_every_verdict_and_lists_all_words() -> None:
+    summary = summarize(every_verdict_run())
+    assert summary.citations == 8
+    assert summary.verdicts[Verdict.AT_RISK] == 2
+    assert set(summary.verdicts) == set(Verdict)
+    assert set(summary.live) == set(LiveStatus)
+    assert summary.live[LiveStatus.NOT_CHECKED] == 1
+    assert summary.hosts["gov.example.cn"] == {LiveStatus.NOT_FOUND: 1, LiveStatus.GONE: 1}
+
+
+def test_host_keeps_non_default_port_and_lowercases() -> None:
+    assert host_of("http://127.0.0.11:8080/x") == "127.0.0.11:8080"
+    assert host_of("https://News.Example.COM:443/x") == "news.example.com"
+    assert host_of("not a url") == ""
+
+
+def test_safe_href_refuses_script_and_data_urls() -> None:
+    assert safe_href("javascript:alert(1)") is None
+    assert safe_href("JAVASCRIPT:alert(1)") is None
+    assert safe_href("data:text/html,<script>") is None
+    assert safe_href("http://a.example/\nx") is None
+    assert safe_href("https://a.example/p?q=1") == "https://a.example/p?q=1"
+
+
+def _run(run_id: str, *results: object) -> RunResult:
+    return RunResult(run_id=run_id, started_at="2024-03-01T00:00:00Z", results=results)  # type: ignore[arg-type]
+
+
+def test_diff_finds_newly_failing_recovered_changed_and_archived() -> None:
+    before = _run(
+        "r1",
+        citation_result("c1", Verdict.HEALTHY, "http://a.example/1", LiveStatus.OK),
+        citation_result(
+            "c2", Verdict.UNVERIFIABLE, "http://a.example/2", LiveStatus.TIMEOUT, http_status=None
+        ),
+        citation_result("c3", Verdict.HEALTHY, "http://a.example/3", LiveStatus.OK),
+        citation_result(
+            "c4", Verdict.AT_RISK, "http://a.example/4", LiveStatus.OK, ArchiveStatus.NOT_ARCHIVED
+        ),
+        citation_result("c5", Verdict.HEALTHY, "http://a.example/5", LiveStatus.OK),
+    )
+    after = _run(
+        "r2",
+        citation_result(
+            "c1", Verdict.UNVERIFIABLE, "http://a.example/1", LiveStatus.NOT_FOUND, http_status=404
+        ),
+        citation_result("c2", Verdict.HEALTHY, "http://a.example/2", LiveStatus.OK),
+        citation_result(
+            "c3", Verdict.DRIFTED, "http://a.example/3", LiveStatus.OK, change=ChangeStatus.CHANGED
+        ),
+        citation_result("c4", Verdict.HEALTHY, "http://a.example/4", LiveStatus.OK),
+        citation_result("c6", Verdict.HEALTHY, "http://a.example/6", LiveStatus.OK),
+    )
+    diff = diff_runs(after, before)
+    assert diff.previous_run_id == "r1"
+    assert [(e.citation_id, e.before, e.after) for e in diff.newly_failing] == [
+        ("c1", "ok", "not-found")
+    ]
+    assert [e.citation_id for e in diff.recovered] == ["c2"]
+    assert [(e.citation_id, e.after) for e in diff.newly_changed] == [("c3", "changed")]
+    assert [(e.citation_id, e.before) for e in diff.newly_archived] == [("c4", "not-archived")]
+    assert diff.added == ("c6",)
+    assert diff.removed == ("c5",)
+    assert not diff.empty
+
+
+def test_diff_against_no_previous_run_is_empty_and_says_so() -> None:
+    diff = diff_runs(every_verdict_run(), None)
+    assert diff.previous_run_id is None
+    assert diff.empty
+
+
+def test_diff_of_a_run_with_itself_is_empty() -> None:
+    run = every_verdict_run()
+    assert diff_runs(run, run).empty
+
+
+def test_exit_code_is_problems_for_lost_by_default_and_follows_fail_on() -> None:
+    run = every_verdict_run()
+    assert exit_code_for(run) is ExitCode.PROBLEMS
+    healthy_only = dataclasses.replace(
+        run, results=tuple(r for r in run.results if r.verdict is Verdict.HEALTHY)
+    )
+    assert exit_code_for(healthy_only) is ExitCode.OK
+    at_risk_only = dataclasses.replace(
+        run, results=tuple(r for r in run.results if r.verdict is Verdict.AT_RISK)
+    )
+    assert exit_code_for(at_risk_only, DEFAULT_FAIL_ON) is ExitCode.OK
+    assert exit_code_for(at_risk_only, {Verdict.AT_RISK}) is ExitCode.PROBLEMS
+    assert exit_code_for(run, frozenset()) is ExitCode.OK
+
+
+def test_interrupted_or_inconclusive_run_exits_inconclusive() -> None:
+    run = every_verdict_run()
+    assert exit_code_for(dataclasses.replace(run, complete=False)) is ExitCode.INCONCLUSIVE
+    assert exit_code_for(dataclasses.replace(run, inconclusive=True)) is ExitCode.INCONCLUSIVE
+
+
+def test_parse_verdicts_accepts_commas_repeats_and_none() -> None:
+    assert parse_verdicts(["lost,drifted", "at-risk"]) == {
+        Verdict.LOST,
+        Verdict.DRIFTED,
+        Verdict.AT_RISK,
+    }
+    assert parse_verdicts(["none"]) == frozenset()
+
+
+def test_parse_verdicts_names_the_unknown_word() -> None:
+    with pytest.raises(InputError, match="'dead'"):
+        parse_verdicts(["lost,dead"])
