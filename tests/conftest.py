@@ -1,0 +1,22 @@
+"""Session fixtures: the local web, the local pywb archive and the Internet Archive double.
+
+Each is started once per test session on loopback and always torn down (see docs/testing.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.web import LocalWeb
+
+
+@pytest.fixture(scope="session")
+def local_web() -> Iterator[LocalWeb]:
+    """Every host of the local web, running (`tests.web.LocalWeb`)."""
+    web = LocalWeb.start()
+    try:
+        yield web
+    finally:
+        web.close()

@@ -1,0 +1,11 @@
+"""The local web, the local archive and the Internet Archive double that tests run against.
+
+Everything listens on loopback only. See docs/testing.md for every case and endpoint.
+"""
+
+from __future__ import annotations
+
+from tests.web._http import RequestRecord
+from tests.web.local_web import CASE_SPECS, Case, LocalWeb
+
+__all__ = ["CASE_SPECS", "Case", "LocalWeb", "RequestRecord"]
