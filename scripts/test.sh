@@ -11,6 +11,12 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
 
+# The browser test of report.html runs in Debian's headless Chromium.
+if [ ! -x /usr/bin/chromium ]; then
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+fi
+
 echo "== ruff"
 .venv/bin/ruff check linkwatch tests bench
 echo "== mypy (strict)"
