@@ -1,0 +1,108 @@
+"""The Wayback-specific answers: CDX rows and the bulk availability API."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import quote
+
+from linkwatch.archives.memento import Memento
+
+
+class CdxFormatError(ValueError):
+    """A CDX answer that is neither the Wayback JSON array nor pywb's JSON lines."""
+
+
+def parse_cdx(text: str, replay_root: str) -> list[Memento]:
+    """Mementos from a CDX ``output=json`` answer, oldest first.
+
+    Accepts the Wayback CDX server's array of arrays (first row the field names) and
+    pywb's one JSON object per line. Revisit records keep the status they point at
+    when the index gives one; ``-`` means unknown.
+    """
+    text = text.strip()
+    if not text:
+        return []
+    rows: list[dict[str, str]]
+    try:
+        data: Any = json.loads(text)
+    except json.JSONDecodeError:
+        data = None
+    if isinstance(data, list):
+        if not data:
+            return []
+        header = data[0]
+        if not isinstance(header, list) or not all(isinstance(h, str) for h in header):
+            raise CdxFormatError("CDX answer has no header row")
+        rows = [dict(zip(header, map(str, row), strict=False)) for row in data[1:]]
+    else:
+        rows = []
+        for line in text.splitlines():
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise CdxFormatError(f"CDX answer line is not JSON: {line[:80]!r}") from exc
+            if not isinstance(obj, dict):
+                raise CdxFormatError("CDX answer line is not a JSON object")
+            rows.append({str(k): str(v) for k, v in obj.items()})
+    out: list[Memento] = []
+    for row in rows:
+        ts = row.get("timestamp", "")
+        original = row.get("original") or row.get("url", "")
+        if len(ts) != 14 or not ts.isdigit() or not original:
+            continue
+        status_text = row.get("statuscode") or row.get("status") or ""
+        status = int(status_text) if status_text.isdigit() else None
+        out.append(
+            Memento(
+                url=f"{replay_root}{ts}/{original}",
+                timestamp=ts,
+                status=status,
+                digest=row.get("digest", ""),
+                mimetype=row.get("mimetype") or row.get("mime", ""),
+            )
+        )
+    out.sort(key=lambda m: m.timestamp)
+    return out
+
+
+def availability_body(requests: Sequence[tuple[str, str, str]]) -> str:
+    """The form body of a bulk availability POST: one ``url=…&timestamp=…&tag=…`` line each.
+
+    ``requests`` holds ``(tag, url, timestamp)``.
+    """
+    return "\n".join(
+        f"url={quote(url, safe='')}&timestamp={ts}&tag={quote(tag, safe='')}"
+        for tag, url, ts in requests
+    )
+
+
+def parse_availability(text: str) -> dict[str, Memento | None]:
+    """Per tag, the closest capture the availability API reports (None: it reports none)."""
+    try:
+        data: Any = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CdxFormatError("availability answer is not JSON") from exc
+    results = data.get("results") if isinstance(data, dict) else None
+    if not isinstance(results, list):
+        raise CdxFormatError("availability answer has no results list")
+    out: dict[str, Memento | None] = {}
+    for item in results:
+        if not isinstance(item, dict):
+            continue
+        tag = str(item.get("tag", ""))
+        closest = (item.get("archived_snapshots") or {}).get("closest")
+        if not isinstance(closest, dict) or not closest.get("available", True):
+            out[tag] = None
+            continue
+        ts = str(closest.get("timestamp", ""))
+        status = str(closest.get("status", ""))
+        out[tag] = Memento(
+            url=str(closest.get("url", "")),
+            timestamp=ts,
+            status=int(status) if status.isdigit() else None,
+        )
+    return out
