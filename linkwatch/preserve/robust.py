@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup
+
+from linkwatch.errors import ReportError
+from linkwatch.fsutil import atomic_write_text
+from linkwatch.records import Citation
 
 _WAYBACK_TS = re.compile(r"/(\d{14})(?:[a-z]{2}_)?/")
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
@@ -123,3 +128,51 @@ def robustify_markdown(text: str, versions: Mapping[str, Version]) -> tuple[str,
         pos = end
     out.append(text[pos:])
     return "".join(out), count
+
+
+def versions_for(
+    citations: Sequence[Citation], stored: Mapping[str, tuple[str, str]]
+) -> dict[str, Version]:
+    """The capture to cite per original URL, by :func:`url_key`.
+
+    A citation's own ``archive_url`` wins (an editor may have chosen it);
+    otherwise the link linkwatch stored for it, ``stored[id] = (url, date)``.
+    """
+    out: dict[str, Version] = {}
+    for c in citations:
+        original = c.original_url or c.url
+        if not original:
+            continue
+        if c.archive_url:
+            stored_date = stored.get(c.id, ("", ""))
+            date = stored_date[1] if stored_date[0] == c.archive_url else ""
+            version = Version(c.archive_url, date or date_of_capture(c.archive_url, c.archived_at))
+        elif c.id in stored and stored[c.id][0]:
+            link, date = stored[c.id]
+            version = Version(link, date or date_of_capture(link))
+        else:
+            continue
+        out.setdefault(url_key(original), version)
+    return out
+
+
+def robustify_file(report: Path, out: Path, versions: Mapping[str, Version]) -> int:
+    """Write a Robust Links copy of ``report`` (HTML or Markdown) to ``out``; returns links changed.
+
+    Raises :class:`ReportError` for a report that is not HTML or Markdown or cannot be read.
+    """
+    suffix = report.suffix.lower()
+    if suffix not in (".html", ".htm", ".md", ".markdown"):
+        raise ReportError(f"{report}: robustify reads .html or .md reports, not {suffix or 'this'}")
+    try:
+        text = report.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ReportError(f"{report}: no such file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReportError(f"{report}: cannot read as UTF-8 text ({exc})") from exc
+    if suffix in (".html", ".htm"):
+        result, count = robustify_html(text, versions)
+    else:
+        result, count = robustify_markdown(text, versions)
+    atomic_write_text(out, result)
+    return count

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from linkwatch.client import ClientConfig, is_public_address, make_client
-from linkwatch.errors import BlockedAddressError, InputError
+from linkwatch.errors import BlockedAddressError, ExitCode, InputError
 from linkwatch.preserve.ledger import Ledger, StoredLink, StoredRequest
 from linkwatch.preserve.model import DONE, PreserveResult, PreserveStatus, Target
 from linkwatch.preserve.record import PywbRecorder, RecordTarget
@@ -392,3 +392,66 @@ def _check_capture(result: CitationResult) -> tuple[str, str] | None:
         return None
     cap = archive.capture
     return cap.url, date_of_timestamp(cap.timestamp)
+
+
+_ACTION_WORDS = {
+    "request": "would request",
+    "resume": "would resume job",
+    "confirm": "would look up",
+    "done": "already preserved",
+}
+
+
+def plan_lines(steps: Sequence[PlannedStep]) -> list[str]:
+    """One line per planned (URL, target): what would be done and why."""
+    lines = []
+    for s in steps:
+        extra = ""
+        if s.action == "done" and s.previous is not None:
+            extra = f" ({s.previous.capture_url})"
+        elif s.action == "resume" and s.previous is not None:
+            extra = f" {s.previous.job_id}"
+        ids = ", ".join(s.candidate.citation_ids)
+        lines.append(
+            f"{_ACTION_WORDS[s.action]}{extra}: {s.target} {s.candidate.url}"
+            f" [{s.candidate.why}; citation {ids}]"
+        )
+    return lines
+
+
+def outcome_lines(outcome: ArchiveOutcome) -> list[str]:
+    """Human-readable lines for each result, the unreachable targets and the write-back."""
+    lines = []
+    for r in outcome.results:
+        where = f" -> {r.capture_url}" if r.capture_url else ""
+        lines.append(f"{r.status.value}: {r.target} {r.url}{where} ({r.reason})")
+    for name in outcome.unreachable:
+        lines.append(f"unreachable target: {name} (nothing was preserved there)")
+    wb = outcome.write_back
+    if wb is not None:
+        if wb.written:
+            lines.append(
+                f"archive_url written for {len(wb.written)} citation(s); previous file kept"
+                f" as {wb.backup}"
+            )
+        for cid, value in sorted(wb.kept.items()):
+            lines.append(f"kept the archive_url a person set for {cid}: {value}")
+    for f in outcome.files:
+        lines.append(f"wrote {f}")
+    counts: dict[str, int] = {}
+    for r in outcome.results:
+        counts[r.status.value] = counts.get(r.status.value, 0) + 1
+    summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing to preserve"
+    lines.append(f"archive: run {outcome.run_id}: {summary}")
+    return lines
+
+
+def outcome_exit(outcome: ArchiveOutcome) -> ExitCode:
+    """0 when everything chosen is preserved, 3 when no target could be reached, else 1."""
+    if not outcome.results or all(r.done for r in outcome.results):
+        return ExitCode.OK
+    if outcome.unreachable and all(
+        r.status is PreserveStatus.UNREACHABLE or r.done for r in outcome.results
+    ):
+        return ExitCode.INCONCLUSIVE
+    return ExitCode.PROBLEMS
