@@ -11,6 +11,15 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
 
+# pywb serves the tests' local web archive. It lives in its own environment and runs as a
+# subprocess, so its pinned dependencies can never clash with linkwatch's.
+PYWB_VERSION=2.10.0
+if ! .venv-pywb/bin/python -c "import pywb, sys; sys.exit(pywb.__version__ != '$PYWB_VERSION')" 2>/dev/null; then
+    "$PYTHON" -m venv .venv-pywb
+    .venv-pywb/bin/python -m pip install --quiet --upgrade pip
+    .venv-pywb/bin/python -m pip install --quiet "pywb==$PYWB_VERSION"
+fi
+
 # The browser test of report.html runs in Debian's headless Chromium.
 if [ ! -x /usr/bin/chromium ]; then
     apt-get update

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.web import LocalWeb
+from tests.web.archive import LocalArchive, PywbMissingError
 
 
 @pytest.fixture(scope="session")
@@ -20,3 +21,16 @@ def local_web() -> Iterator[LocalWeb]:
         yield web
     finally:
         web.close()
+
+
+@pytest.fixture(scope="session")
+def local_archive(local_web: LocalWeb) -> Iterator[LocalArchive]:
+    """A real pywb collection of the local web's named pages (`tests.web.LocalArchive`)."""
+    try:
+        archive = LocalArchive.start(local_web)
+    except PywbMissingError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        yield archive
+    finally:
+        archive.close()

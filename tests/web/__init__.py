@@ -6,6 +6,16 @@ Everything listens on loopback only. See docs/testing.md for every case and endp
 from __future__ import annotations
 
 from tests.web._http import RequestRecord
+from tests.web.archive import PAGE_SPECS, ArchivedPage, LocalArchive, PywbMissingError
 from tests.web.local_web import CASE_SPECS, Case, LocalWeb
 
-__all__ = ["CASE_SPECS", "Case", "LocalWeb", "RequestRecord"]
+__all__ = [
+    "CASE_SPECS",
+    "PAGE_SPECS",
+    "ArchivedPage",
+    "Case",
+    "LocalArchive",
+    "LocalWeb",
+    "PywbMissingError",
+    "RequestRecord",
+]
