@@ -7,7 +7,7 @@ import datetime as dt
 import email.utils
 import re
 
-_LINK = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,<]+(?:=\s*(?:\"[^\"]*\"|[^;,<]*))?)*)")
+_LINK = re.compile(r'<([^>]*)>((?:\s*;\s*[^;,<=\s"]+\s*(?:=\s*(?:"[^"]*"|[^;,<\s]*))?)*)')
 _PARAM = re.compile(r";\s*([A-Za-z0-9_*-]+)\s*(?:=\s*(?:\"([^\"]*)\"|([^;,\s]*)))?")
 
 #: A Wayback-style replay URL: ``<prefix><14-digit ts><modifier>/<original>``.

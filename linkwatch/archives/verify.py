@@ -16,7 +16,7 @@ _NOT_FOUND = re.compile(
     r"(page\s+(?:was\s+)?not\s+found|not\s+found|\b404\b|page\s+(?:does\s+not|doesn't)\s+exist"
     r"|no\s+longer\s+available|has\s+been\s+(?:removed|deleted)|cannot\s+be\s+found"
     r"|页面不存在|网页不存在|页面未找到|找不到(?:该|此|您要的)?页面|无法找到|页面已删除|信息已删除"
-    r"|您访问的页面|文章不存在|内容不存在|已被删除|抱歉.{0,12}(?:不存在|找不到))",
+    r"|您访问的页面(?:不存在|已删除|找不到)?|文章不存在|内容不存在|已被删除|抱歉.{0,12}(?:不存在|找不到))",
     re.IGNORECASE,
 )
 
