@@ -29,7 +29,7 @@ from cdxj_indexer.main import write_cdx_index
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from linkwatch.errors import OutputError
+from linkwatch.errors import BlockedAddressError, OutputError
 from linkwatch.fsutil import atomic_write_bytes
 from linkwatch.preserve.model import PreserveResult, PreserveStatus, Target
 
@@ -99,11 +99,6 @@ class WarcArchiver:
             raise OutputError(
                 f"{self.directory}: cannot create WARC folder ({exc.strerror})"
             ) from exc
-        if not self.warc_path.exists():
-            with self.warc_path.open("wb") as fh:
-                writer = WARCWriter(fh, gzip=True)
-                info = {"software": "linkwatch", "format": "WARC File Format 1.1"}
-                writer.write_record(writer.create_warcinfo_record(self.warc_name, info))
 
     async def save(self, url: str) -> PreserveResult:
         """Fetch ``url`` (following redirects hop by hop) and append every hop to the WARC."""
@@ -124,6 +119,9 @@ class WarcArchiver:
                     current = urljoin(current, location)
                     continue
                 break
+        except BlockedAddressError as exc:
+            if not hops:
+                return self._record(url, PreserveStatus.SKIPPED, str(exc))
         except httpx.TransportError as exc:
             if not hops:
                 return self._record(
@@ -162,6 +160,9 @@ class WarcArchiver:
     def _append(self, hops: Sequence[tuple[str, httpx.Response, bytes, bool, dt.datetime]]) -> None:
         with self.warc_path.open("ab") as fh:
             writer = WARCWriter(fh, gzip=True)
+            if fh.tell() == 0:
+                info = {"software": "linkwatch", "format": "WARC File Format 1.1"}
+                writer.write_record(writer.create_warcinfo_record(self.warc_name, info))
             for url, response, body, truncated, when in hops:
                 date = when.strftime("%Y-%m-%dT%H:%M:%SZ")
                 req = response.request
