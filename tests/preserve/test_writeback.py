@@ -72,5 +72,5 @@ def test_write_back_adds_the_column_when_missing(tmp_path: Path) -> None:
 def test_write_back_refuses_a_file_without_an_id_column(tmp_path: Path) -> None:
     path = tmp_path / "notes.csv"
     path.write_text("name,url\nx,https://a.example/\n")
-    with pytest.raises(CitationsFileError, match="notes.csv: not a citations file"):
+    with pytest.raises(CitationsFileError, match=r"notes\.csv: not a citations file"):
         write_back(path, {"x": "https://w/1"}, {})
