@@ -215,6 +215,135 @@ def robustify_command(
     typer.echo(f"robustify: {count} link(s) given Robust Links attributes; wrote {out}")
 
 
+# -- reports: report and runs ---------------------------------------------------------------
+
+
+def _store_path(db: Path | None, citations: Path | None, config: Path | None) -> Path:
+    """The database a reading command opens: --db, else beside the citations file."""
+    from linkwatch.config import RunSettings, load_config
+    from linkwatch.store.db import default_db_path
+
+    if db is not None:
+        return db
+    settings = load_config(config, citations=citations).build(
+        RunSettings, {"citations": citations}
+    )
+    source = settings.citations or Path("citations.csv")
+    path = default_db_path(source)
+    if not path.exists():
+        _die(f"{path}: no linkwatch database (run linkwatch check first, or give --db)")
+    return path
+
+
+@app.command("report")
+def report_command(
+    run_id: Annotated[
+        str | None, typer.Argument(help="The run to render (a unique prefix; default: latest).")
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="Print one format to stdout: md, html, json or csv."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the --format output here.")
+    ] = None,
+    reports: Annotated[
+        Path | None,
+        typer.Option("--reports", help="Without --format: write all four files under here."),
+    ] = None,
+    citations: Annotated[
+        Path | None, typer.Option("--citations", help="Find the database beside this file.")
+    ] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="The linkwatch database.")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="linkwatch.toml or pyproject.toml to use.")
+    ] = None,
+) -> None:
+    """Render a stored run again, without fetching anything.
+
+    With --format, print that one report (or write it with -o); without it, write
+    report.md, report.html, results.json and results.csv to REPORTS/RUN-ID/.
+
+    Example: linkwatch report --format md --citations citations.csv
+    """
+    from linkwatch.config import RunSettings, load_config
+    from linkwatch.report.history import load_with_previous
+    from linkwatch.report.writer import ReportFormat, render, write_reports
+    from linkwatch.store.db import Store
+
+    chosen: ReportFormat | None = None
+    if fmt is not None:
+        try:
+            chosen = ReportFormat(fmt.lower())
+        except ValueError:
+            _die(f"--format: {fmt!r} is not one of md, html, json, csv")
+    if output is not None and chosen is None:
+        _die("-o/--output needs --format (without it all four files go to --reports)")
+    if reports is not None and chosen is not None:
+        _die("--reports and --format cannot be used together")
+    try:
+        settings = load_config(config, citations=citations).build(
+            RunSettings, {"reports": reports, "citations": citations}
+        )
+        with Store(_store_path(db, citations, config), lock=False) as store:
+            run, previous = load_with_previous(store, run_id)
+        if chosen is None:
+            folder = write_reports(run, settings.reports, previous, update_latest=False)
+            typer.echo(f"report: run {run.run_id} written to {folder}")
+            return
+        data = render(chosen, run, previous)
+        if output is not None:
+            from linkwatch.fsutil import atomic_write_bytes
+
+            atomic_write_bytes(output, data)
+            typer.echo(f"report: run {run.run_id} written to {output}", err=True)
+            return
+    except LinkwatchError as exc:
+        _die(str(exc), exc.exit_code)
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+
+
+@app.command("runs")
+def runs_command(
+    citations: Annotated[
+        Path | None, typer.Option("--citations", help="Find the database beside this file.")
+    ] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="The linkwatch database.")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="linkwatch.toml or pyproject.toml to use.")
+    ] = None,
+) -> None:
+    """List the stored runs, oldest first, with their state and verdict counts.
+
+    Example: linkwatch runs --citations citations.csv
+    """
+    from linkwatch.report.model import VERDICT_ORDER
+    from linkwatch.store.db import Store
+
+    try:
+        with Store(_store_path(db, citations, config), lock=False) as store:
+            summaries = store.list_runs()
+    except LinkwatchError as exc:
+        _die(str(exc), exc.exit_code)
+    if not summaries:
+        typer.echo("no runs stored yet")
+        return
+    header = ["run", "started", "state", "citations", *(v.value for v in VERDICT_ORDER)]
+    table = [header] + [
+        [
+            s.run_id,
+            s.started_at,
+            s.state,
+            str(s.total),
+            *(str(s.verdicts.get(v.value, 0)) for v in VERDICT_ORDER),
+        ]
+        for s in summaries
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row in table:
+        typer.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
 def main() -> None:
     """Entry point of the ``linkwatch`` console script."""
     try:
