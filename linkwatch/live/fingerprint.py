@@ -1,0 +1,56 @@
+"""What a fetched page looked like: payload digest, text SimHash, title, type and length.
+
+The text pieces come from :mod:`linkwatch.compare` so a live fingerprint and an
+archived capture are reduced to text the same way and can be compared.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+
+from linkwatch.compare.similarity import text_simhash
+from linkwatch.compare.text import PageText, page_text, tokens
+from linkwatch.results import Fingerprint
+
+
+def payload_sha1(body: bytes) -> str:
+    """SHA-1 of ``body`` in base32, the form WARC and CDX digests use."""
+    return base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
+def is_textual(content_type: str) -> bool:
+    """Whether a body of this media type is a page whose text can be read."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return (
+        not media
+        or media.startswith("text/")
+        or media in ("application/xhtml+xml", "application/xml", "application/json")
+    )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PageView:
+    """A fetched body read once: its fingerprint and, for pages, its text."""
+
+    fingerprint: Fingerprint
+    text: PageText | None
+
+
+def view_page(body: bytes, content_type: str, declared_length: int | None = None) -> PageView:
+    """Fingerprint a body (read up to the cap); text pieces only for textual types.
+
+    ``length`` is the declared Content-Length when the server sent one, else
+    the bytes read.
+    """
+    text = page_text(body, content_type) if body and is_textual(content_type) else None
+    fingerprint = Fingerprint(
+        payload_sha1=payload_sha1(body) if body else "",
+        text_simhash=text_simhash(text.text) if text is not None and text.text else "",
+        title=text.title[:300] if text is not None else "",
+        content_type=content_type.split(";", 1)[0].strip().lower(),
+        length=declared_length if declared_length is not None else len(body),
+        words=len(tokens(text.text)) if text is not None else 0,
+    )
+    return PageView(fingerprint=fingerprint, text=text)

@@ -1,0 +1,155 @@
+"""Politeness and fairness: which URL is checked next, and when a host may be asked again.
+
+:class:`HostQueue` hands URLs to a fixed number of workers (the global
+concurrency), never more than ``per_host`` at once for one host, taking hosts
+in turn so a slow host only ever holds its own slots. :meth:`HostQueue.pace`
+spaces the *starts* of requests to one host by ``interval`` seconds (every
+request: HEAD, GET, redirect hops, probes). A host that keeps failing is backed
+off as a whole: its spacing doubles (up to a cap) until it answers again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import dataclasses
+import heapq
+import itertools
+import time
+from collections.abc import Iterable
+from typing import Generic, TypeVar
+
+J = TypeVar("J")
+
+#: The spacing of a failing host grows at most this many times.
+MAX_BACKOFF_FACTOR = 16
+#: ... and never beyond this many seconds.
+MAX_BACKOFF_INTERVAL = 30.0
+
+
+@dataclasses.dataclass(slots=True)
+class _Host(Generic[J]):
+    pending: collections.deque[J] = dataclasses.field(default_factory=collections.deque)
+    active: int = 0
+    queued: bool = False
+    next_start: float = 0.0
+    factor: int = 1
+    failures: int = 0
+
+
+class HostQueue(Generic[J]):
+    """Jobs grouped by host; see the module docstring."""
+
+    def __init__(self, per_host: int, interval: float) -> None:
+        self._per_host = per_host
+        self._interval = interval
+        self._hosts: dict[str, _Host[J]] = {}
+        self._ready: list[tuple[float, int, str]] = []
+        self._seq = itertools.count()
+        self._wake = asyncio.Event()
+        self._outstanding = 0
+        self._closed = False
+
+    def _host(self, host: str) -> _Host[J]:
+        h = self._hosts.get(host)
+        if h is None:
+            h = self._hosts[host] = _Host()
+        return h
+
+    def add(self, host: str, job: J, *, front: bool = False) -> None:
+        """Queue ``job`` for ``host`` (``front`` puts a retry before the host's other jobs)."""
+        h = self._host(host)
+        if front:
+            h.pending.appendleft(job)
+        else:
+            h.pending.append(job)
+        self._outstanding += 1
+        self._schedule(host, h)
+
+    def add_many(self, jobs: Iterable[tuple[str, J]]) -> None:
+        """Queue many ``(host, job)`` pairs."""
+        for host, job in jobs:
+            self.add(host, job)
+
+    def _schedule(self, host: str, h: _Host[J]) -> None:
+        if h.pending and not h.queued and h.active < self._per_host:
+            h.queued = True
+            heapq.heappush(self._ready, (h.next_start, next(self._seq), host))
+            self._wake.set()
+
+    async def next(self) -> tuple[str, J] | None:
+        """The next ``(host, job)`` a worker may start, or ``None`` when everything is done."""
+        while True:
+            if self._closed:
+                return None
+            now = time.monotonic()
+            if self._ready and self._ready[0][0] <= now:
+                _, _, host = heapq.heappop(self._ready)
+                h = self._hosts[host]
+                h.queued = False
+                if not h.pending or h.active >= self._per_host:
+                    continue
+                if h.next_start > now:
+                    # Booked by a request since this entry was queued: wait for it.
+                    h.queued = True
+                    heapq.heappush(self._ready, (h.next_start, next(self._seq), host))
+                    continue
+                job = h.pending.popleft()
+                h.active += 1
+                self._schedule(host, h)
+                return host, job
+            if self._outstanding == 0:
+                return None
+            self._wake.clear()
+            timeout = (self._ready[0][0] - now) if self._ready else None
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout)
+
+    def done(self, host: str) -> None:
+        """A worker finished (or re-queued) a job of ``host``."""
+        h = self._hosts[host]
+        h.active -= 1
+        self._outstanding -= 1
+        self._schedule(host, h)
+        self._wake.set()
+
+    def close(self) -> None:
+        """Stop handing out jobs (an outage was detected); waiting workers get ``None``."""
+        self._closed = True
+        self._wake.set()
+
+    def pending_jobs(self) -> list[J]:
+        """Jobs never handed out (after :meth:`close`)."""
+        return [job for h in self._hosts.values() for job in h.pending]
+
+    async def pace(self, host: str) -> None:
+        """Wait until ``host`` may receive another request, and book that start."""
+        h = self._host(host)
+        now = time.monotonic()
+        start = max(now, h.next_start)
+        h.next_start = start + min(self._interval * h.factor, MAX_BACKOFF_INTERVAL)
+        if start > now:
+            await asyncio.sleep(start - now)
+
+    def back_off(self, host: str, seconds: float) -> None:
+        """Ask nothing of ``host`` for ``seconds`` (Retry-After, retry backoff)."""
+        h = self._host(host)
+        h.next_start = max(h.next_start, time.monotonic() + seconds)
+
+    def failed(self, host: str) -> int:
+        """Note a failed request to ``host``; returns its consecutive failures."""
+        h = self._host(host)
+        h.failures += 1
+        h.factor = min(h.factor * 2, MAX_BACKOFF_FACTOR) if self._interval else 1
+        return h.failures
+
+    def answered(self, host: str) -> None:
+        """Note that ``host`` answered; its spacing returns to normal."""
+        h = self._host(host)
+        h.failures = 0
+        h.factor = 1
+
+    def failures(self, host: str) -> int:
+        """Consecutive failed requests to ``host`` so far."""
+        return self._host(host).failures
