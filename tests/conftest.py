@@ -11,6 +11,7 @@ import pytest
 
 from tests.web import LocalWeb
 from tests.web.archive import LocalArchive, PywbMissingError
+from tests.web.ia_api import IAServer
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +35,13 @@ def local_archive(local_web: LocalWeb) -> Iterator[LocalArchive]:
         yield archive
     finally:
         archive.close()
+
+
+@pytest.fixture(scope="session")
+def ia_api(local_archive: LocalArchive) -> Iterator[IAServer]:
+    """The Internet Archive API double over the local archive (`tests.web.IAServer`)."""
+    server = IAServer.start(local_archive)
+    try:
+        yield server
+    finally:
+        server.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from tests.web._http import RequestRecord
 from tests.web.archive import PAGE_SPECS, ArchivedPage, LocalArchive, PywbMissingError
+from tests.web.ia_api import IAServer
 from tests.web.local_web import CASE_SPECS, Case, LocalWeb
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "PAGE_SPECS",
     "ArchivedPage",
     "Case",
+    "IAServer",
     "LocalArchive",
     "LocalWeb",
     "PywbMissingError",

@@ -58,6 +58,10 @@ framed_replay: false
 """
 
 
+#: One capture to write: original URL, HTTP status, response headers, body.
+CaptureRecord = tuple[str, int, Sequence[tuple[str, str]], bytes]
+
+
 class PywbMissingError(RuntimeError):
     """pywb's `wayback` is not installed where the fixture looks for it."""
 
@@ -380,14 +384,19 @@ class LocalArchive:
         timestamp: str | None = None,
     ) -> str:
         """Write one capture of `url` into the collection and index it; returns its timestamp."""
+        return self.add_captures([(url, status, list(headers), body)], timestamp)
+
+    def add_captures(self, records: Sequence[CaptureRecord], timestamp: str | None = None) -> str:
+        """Write (url, status, headers, body) captures dated `timestamp` (default now) and index
+        them in one go; returns the timestamp."""
         when = timestamp or datetime.datetime.now(datetime.UTC).strftime("%Y%m%d%H%M%S")
         with self._index_lock:
             self._warc_serial += 1
             path = self.workdir / f"capture-{self._warc_serial:04d}-{when}.warc.gz"
         with path.open("wb") as out:
-            write_response_record(
-                WARCWriter(out, gzip=True), url, when, status, list(headers), body
-            )
+            writer = WARCWriter(out, gzip=True)
+            for url, status, headers, body in records:
+                write_response_record(writer, url, when, status, headers, body)
         self._index(path)
         path.unlink()
         return when
