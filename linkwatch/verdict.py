@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from linkwatch.archives.memento import parse_cited_capture
 from linkwatch.records import Citation
 from linkwatch.results import ArchiveResult, ChangeResult, LiveResult
 from linkwatch.status import ALIVE_LIVE, FAILING_LIVE, ArchiveStatus, ChangeStatus, Verdict
@@ -17,6 +18,9 @@ ACTIONS: dict[Verdict, str] = {
     Verdict.HEALTHY: "nothing to do",
 }
 
+#: Archive answers that say nothing about whether a capture exists.
+_ARCHIVE_UNKNOWN = frozenset({ArchiveStatus.LOOKUP_FAILED, ArchiveStatus.NOT_CHECKED})
+
 
 def judge(
     citation: Citation,
@@ -28,21 +32,52 @@ def judge(
 
     A failing URL counts as dead only once it is confirmed dead (failed in
     enough runs, far enough apart) or when the live page was replaced by
-    something else (off-topic); until then it is ``unverifiable``.
+    something else (off-topic); until then it is ``unverifiable``. An archive
+    that could not be asked (``lookup-failed``) never turns into "no capture":
+    the verdict then waits for a later run instead of saying ``at-risk`` or ``lost``.
+    With archives switched off (no archive result), a live page is ``healthy``.
     """
     if not citation.url and not citation.doi:
         return Verdict.UNLINKED, ACTIONS[Verdict.UNLINKED]
-    has_good_capture = archive is not None and archive.status is ArchiveStatus.ARCHIVED
+    cited = parse_cited_capture(citation.url) if citation.url else None
+    if cited is not None and cited.truncated and not citation.original_url:
+        return (
+            Verdict.UNLINKED,
+            "supply the full link: the cited web-archive URL is truncated (no original URL)",
+        )
+    status = archive.status if archive is not None else ArchiveStatus.NOT_CHECKED
+    has_good_capture = status is ArchiveStatus.ARCHIVED
+    has_late_capture = status is ArchiveStatus.ARCHIVED_LATE
     off_topic = change is not None and change.off_topic
     if live is None:
         return Verdict.UNVERIFIABLE, "not checked yet: run linkwatch check"
     dead = (live.status in FAILING_LIVE and live.confirmed_dead) or off_topic
     if dead:
-        verdict = Verdict.PRESERVED_ONLY if has_good_capture else Verdict.LOST
-        return verdict, ACTIONS[verdict]
+        if has_good_capture:
+            return Verdict.PRESERVED_ONLY, ACTIONS[Verdict.PRESERVED_ONLY]
+        if has_late_capture:
+            return (
+                Verdict.PRESERVED_ONLY,
+                "point readers to the capture, taken well after the citation date:"
+                " check it says what was cited",
+            )
+        if status in _ARCHIVE_UNKNOWN and archive is not None:
+            return (
+                Verdict.UNVERIFIABLE,
+                f"the page is gone and the archive lookup failed ({archive.reason}):"
+                " rerun to look for a capture",
+            )
+        return Verdict.LOST, ACTIONS[Verdict.LOST]
     if live.status in ALIVE_LIVE:
         if change is not None and change.status is ChangeStatus.CHANGED and has_good_capture:
             return Verdict.DRIFTED, ACTIONS[Verdict.DRIFTED]
+        if archive is None or status is ArchiveStatus.NOT_CHECKED:
+            return Verdict.HEALTHY, "nothing to do on the live web (archives not checked)"
+        if status is ArchiveStatus.LOOKUP_FAILED:
+            return (
+                Verdict.UNVERIFIABLE,
+                f"the archive lookup failed ({archive.reason}): rerun to learn if a capture exists",
+            )
         if not has_good_capture:
             return Verdict.AT_RISK, ACTIONS[Verdict.AT_RISK]
         return Verdict.HEALTHY, ACTIONS[Verdict.HEALTHY]
