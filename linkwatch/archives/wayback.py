@@ -72,10 +72,12 @@ def parse_cdx(text: str, replay_root: str) -> list[Memento]:
 def availability_body(requests: Sequence[tuple[str, str, str]]) -> str:
     """The form body of a bulk availability POST: one ``url=…&timestamp=…&tag=…`` line each.
 
-    ``requests`` holds ``(tag, url, timestamp)``.
+    ``requests`` holds ``(tag, url, timestamp)``. Each line asks for the closest capture
+    with status 200 on or before the timestamp, which is the capture IABot would choose.
     """
     return "\n".join(
         f"url={quote(url, safe='')}&timestamp={ts}&tag={quote(tag, safe='')}"
+        + ("&closest=before&status_code=200" if ts else "")
         for tag, url, ts in requests
     )
 

@@ -68,6 +68,8 @@ def test_availability_bulk_body_has_one_line_per_url() -> None:
         "url": ["http://x.test/p?a=1"],
         "timestamp": ["20231020"],
         "tag": ["0"],
+        "closest": ["before"],
+        "status_code": ["200"],
     }
 
 
