@@ -155,6 +155,11 @@ class Store:
             )
         return run_id
 
+    def started_at(self, run_id: str) -> str:
+        """When run ``run_id`` began (ISO 8601); ``""`` for an unknown run."""
+        row = self.conn.execute("SELECT started_at FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return str(row[0]) if row else ""
+
     def record_check(
         self, run_id: str, live: LiveResult, *, etag: str = "", last_modified: str = ""
     ) -> int:

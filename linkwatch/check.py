@@ -1,0 +1,320 @@
+"""``linkwatch check``: read citations, check each distinct URL live, remember, judge.
+
+The run, in order: citations → distinct URL keys (DOIs as resolver links) →
+excluded / fresh-enough / invalid URLs set aside → the live stage
+(:func:`linkwatch.live.check_live`), each result stored as it lands and handed
+to the optional archive stage at once, so archive lookups run beside the live
+checks and never hold them up → per-URL history advanced (unless the network
+looked down) → one verdict per citation (:func:`linkwatch.verdict.judge`) →
+the whole :class:`RunResult` stored in one transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import re
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from linkwatch.errors import ExitCode, InputError
+from linkwatch.live import LiveOptions, Previous, check_live
+from linkwatch.live.run import Checked
+from linkwatch.live.urls import citation_key
+from linkwatch.records import Citation, read_citations
+from linkwatch.results import (
+    ArchiveResult,
+    ChangeResult,
+    CitationResult,
+    LiveResult,
+    RunResult,
+)
+from linkwatch.status import LiveStatus, Verdict
+from linkwatch.store import ConfirmPolicy, Store, UrlHistory, advance, default_db_path
+from linkwatch.store.history import iso, parse_iso, utc_now
+from linkwatch.verdict import judge
+
+#: Verdicts that make a run exit 1 by default.
+DEFAULT_FAIL_ON: frozenset[Verdict] = frozenset({Verdict.LOST, Verdict.DRIFTED})
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """Everything ``linkwatch check`` can be told; a config file fills the same fields."""
+
+    live: LiveOptions = dataclasses.field(default_factory=LiveOptions)
+    db: Path | None = None
+    """The SQLite store; default ``.linkwatch.db`` beside the citations file."""
+    max_age: str = ""
+    """Skip URLs checked successfully more recently than this (``90m``, ``12h``, ``3d``)."""
+    exclude: tuple[str, ...] = ()
+    """Regular expressions; matching URLs are not fetched and reported ``skipped``."""
+    confirm_runs: int = 3
+    """Failed runs needed before a URL is confirmed dead."""
+    confirm_days: float = 3.0
+    """Minimum days between two counted failed runs."""
+    confirm_now: bool = False
+    """Call a failing URL dead at once (a one-off audit)."""
+
+    def validate(self) -> None:
+        """Raise :class:`InputError` naming the first bad option."""
+        problems = self.live.problems()
+        if self.confirm_runs < 1:
+            problems.append("--confirm-runs: must be at least 1")
+        if self.confirm_days < 0:
+            problems.append("--confirm-days: must not be negative")
+        if problems:
+            raise InputError(problems[0])
+        if self.max_age:
+            parse_duration(self.max_age, "--max-age")
+        exclusion_patterns(self.exclude)
+
+
+class ArchiveStage(Protocol):
+    """The archive half of a run, plugged in beside the live stage.
+
+    ``check`` is called once per distinct URL as soon as its live result is
+    final, and runs concurrently with the remaining live checks; it returns an
+    archive and change result per citation id of ``citations``.
+    """
+
+    async def check(
+        self, url: str, citations: Sequence[Citation], live: LiveResult
+    ) -> Mapping[str, tuple[ArchiveResult | None, ChangeResult | None]]: ...
+
+
+ArchiveAnswer = Mapping[str, tuple[ArchiveResult | None, ChangeResult | None]]
+"""Per citation id: the archive result and the change result."""
+
+Progress = Callable[[LiveResult, int, int], None]
+"""Called with each URL's live result, the number done and the total."""
+
+
+def parse_duration(text: str, option: str = "duration") -> float:
+    """Seconds in ``90``, ``90s``, ``15m``, ``12h``, ``3d`` or ``1w``; else :class:`InputError`."""
+    match = _DURATION.match(text)
+    if not match:
+        raise InputError(f"{option}: {text!r} is not a duration like 90m, 12h or 3d")
+    return float(match.group(1)) * _UNITS[match.group(2).lower()]
+
+
+def exclusion_patterns(patterns: Sequence[str]) -> list[re.Pattern[str]]:
+    """The compiled ``--exclude`` expressions; :class:`InputError` names a bad one."""
+    out = []
+    for pattern in patterns:
+        try:
+            out.append(re.compile(pattern))
+        except re.error as exc:
+            raise InputError(f"--exclude: {pattern!r} is not a regular expression ({exc})") from exc
+    return out
+
+
+def exit_code_for(run: RunResult, fail_on: frozenset[Verdict] = DEFAULT_FAIL_ON) -> ExitCode:
+    """3 when the run was inconclusive, 1 when a verdict in ``fail_on`` occurs, else 0."""
+    if run.inconclusive or not run.complete:
+        return ExitCode.INCONCLUSIVE
+    if any(r.verdict in fail_on for r in run.results):
+        return ExitCode.PROBLEMS
+    return ExitCode.OK
+
+
+def run_check(
+    citations_file: Path,
+    options: CheckOptions,
+    *,
+    progress: Progress | None = None,
+    archive_stage: ArchiveStage | None = None,
+) -> RunResult:
+    """Check every citation in ``citations_file`` and store the run; returns it.
+
+    Raises :class:`InputError` for bad options or a bad citations file and
+    :class:`linkwatch.errors.StoreLockedError` when another run holds the store.
+    """
+    options.validate()
+    citations = read_citations(citations_file)
+    db = options.db or default_db_path(citations_file)
+    with Store(db) as store:
+        return asyncio.run(
+            check_citations(
+                citations,
+                options,
+                store,
+                citations_file=str(citations_file),
+                progress=progress,
+                archive_stage=archive_stage,
+            )
+        )
+
+
+async def check_citations(
+    citations: Sequence[Citation],
+    options: CheckOptions,
+    store: Store,
+    *,
+    citations_file: str = "",
+    progress: Progress | None = None,
+    archive_stage: ArchiveStage | None = None,
+) -> RunResult:
+    """The run itself, on an open store (see the module docstring)."""
+    run_id = store.begin_run(citations_file, _options_record(options))
+    keys = {c.id: citation_key(c) for c in citations}
+    by_url: dict[str, list[Citation]] = {}
+    for c in citations:
+        if keys[c.id]:
+            by_url.setdefault(keys[c.id], []).append(c)
+    history = store.url_history(by_url)
+    lives: dict[str, LiveResult] = {}
+    skipped_lines: list[str] = []
+    to_fetch = _set_aside(by_url, options, store, history, lives, skipped_lines)
+    total = len(by_url)
+    archive_tasks: dict[str, asyncio.Task[ArchiveAnswer]] = {}
+
+    def landed(live: LiveResult, stored: Checked | None = None) -> None:
+        if stored is not None:
+            store.record_check(run_id, live, etag=stored.etag, last_modified=stored.last_modified)
+        lives[live.url] = live
+        if archive_stage is not None:
+            archive_tasks[live.url] = asyncio.ensure_future(
+                archive_stage.check(live.url, by_url[live.url], live)
+            )
+        if progress is not None:
+            progress(live, len(lives), total)
+
+    for live in list(lives.values()):
+        landed(live)
+    previous = {
+        url: Previous(
+            etag=h.etag,
+            last_modified=h.last_modified,
+            fingerprint=store.last_fingerprint(url),
+        )
+        for url, h in history.items()
+        if url in to_fetch and (h.etag or h.last_modified)
+    }
+    live_run = await check_live(
+        to_fetch,
+        options.live,
+        previous=previous,
+        on_result=lambda checked: landed(checked.live, checked),
+    )
+    now = utc_now()
+    policy = ConfirmPolicy(runs=options.confirm_runs, days=options.confirm_days)
+    histories: list[UrlHistory] = []
+    for url, checked in live_run.results.items():
+        before = history.get(url)
+        after = advance(
+            before,
+            url,
+            checked.live.status,
+            parse_iso(checked.live.checked_at) or now,
+            policy,
+            etag=checked.etag,
+            last_modified=checked.last_modified,
+        )
+        histories.append(after)
+        if live_run.outage:
+            lives[url] = _with_history(checked.live, before, confirm_now=False)
+        else:
+            lives[url] = _with_history(checked.live, after, options.confirm_now)
+    archives: dict[str, tuple[ArchiveResult | None, ChangeResult | None]] = {}
+    for task in archive_tasks.values():
+        archives.update(await task)
+    results = []
+    for c in citations:
+        cited = lives.get(keys[c.id]) if keys[c.id] else None
+        archive, change = archives.get(c.id, (None, None))
+        verdict, action = judge(c, cited, archive, change)
+        results.append(
+            CitationResult(
+                citation=c,
+                verdict=verdict,
+                action=action,
+                live=cited,
+                archive=archive,
+                change=change,
+            )
+        )
+    run = RunResult(
+        run_id=run_id,
+        started_at=store.started_at(run_id),
+        finished_at=iso(utc_now()),
+        citations_file=citations_file,
+        inconclusive=bool(live_run.outage),
+        inconclusive_reason=live_run.outage,
+        results=tuple(results),
+        skipped=tuple(skipped_lines),
+    )
+    store.finish_run(run, [] if live_run.outage else histories)
+    return run
+
+
+def _set_aside(
+    by_url: Mapping[str, list[Citation]],
+    options: CheckOptions,
+    store: Store,
+    history: Mapping[str, UrlHistory],
+    lives: dict[str, LiveResult],
+    skipped: list[str],
+) -> list[str]:
+    """The URLs to fetch; excluded, fresh and invalid ones get their result in ``lives``."""
+    patterns = exclusion_patterns(options.exclude)
+    max_age = parse_duration(options.max_age, "--max-age") if options.max_age else None
+    now = utc_now()
+    to_fetch = []
+    for url in by_url:
+        if not url.startswith(("http://", "https://")):
+            lives[url] = LiveResult(
+                url=url,
+                status=LiveStatus.INVALID_URL,
+                reason="not an http(s) URL",
+                checked_at=iso(now),
+            )
+            continue
+        hit = next((p.pattern for p in patterns if p.search(url)), None)
+        if hit is not None:
+            reason = f"excluded by --exclude {hit!r}"
+            lives[url] = LiveResult(
+                url=url, status=LiveStatus.SKIPPED, reason=reason, checked_at=iso(now)
+            )
+            skipped.append(f"{url}: {reason}")
+            continue
+        h = history.get(url)
+        last_ok = parse_iso(h.last_success) if h is not None else None
+        if (
+            h is not None
+            and max_age is not None
+            and last_ok is not None
+            and (now - last_ok).total_seconds() < max_age
+        ):
+            stored = store.last_live(url)
+            if stored is not None and stored.status in (LiveStatus.OK, LiveStatus.REDIRECTED):
+                lives[url] = dataclasses.replace(
+                    stored,
+                    reason=f"not rechecked: checked ok at {h.last_success}"
+                    f" (--max-age {options.max_age}); {stored.reason}",
+                )
+                skipped.append(f"{url}: checked ok at {h.last_success}, within --max-age")
+                continue
+        to_fetch.append(url)
+    return to_fetch
+
+
+def _with_history(live: LiveResult, h: UrlHistory | None, confirm_now: bool) -> LiveResult:
+    if h is None:
+        return live
+    failing = live.status not in (LiveStatus.OK, LiveStatus.REDIRECTED)
+    return dataclasses.replace(
+        live,
+        failing_since=h.failing_since if failing else "",
+        consecutive_failures=h.consecutive_failures if failing else 0,
+        confirmed_dead=h.confirmed_dead or (confirm_now and h.consecutive_failures > 0),
+    )
+
+
+def _options_record(options: CheckOptions) -> dict[str, object]:
+    """The options of a run as stored with it."""
+    return dataclasses.asdict(options)
