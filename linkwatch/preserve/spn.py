@@ -81,6 +81,7 @@ FINAL_ERRORS = frozenset(
 )
 
 _SAME_SNAPSHOT = re.compile(r"same snapshot had been made", re.IGNORECASE)
+_HTML_JOB = re.compile(r"spn2-[0-9a-f]{16,}")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -223,6 +224,8 @@ class SavePageNow:
             follow_redirects=False,
         )
         self.base = self.options.endpoint.rstrip("/")
+        self.refused = ""
+        """Set when the endpoint refused our credentials; later saves are not attempted."""
 
     def __repr__(self) -> str:
         return f"SavePageNow({self.options!r})"
@@ -255,6 +258,8 @@ class SavePageNow:
         ``on_submitted(url, job_id)`` is called as soon as a job id is known, so
         a caller can store it and resume the job after a crash.
         """
+        if self.refused:
+            return self._result(url, PreserveStatus.FAILED, f"not asked: {self.refused}")
         attempts = 0
         delay = self.options.backoff
         last_reason = ""
@@ -408,13 +413,21 @@ class SavePageNow:
             wait = min(wait, self.options.retry_after_cap)
             return _Answer("throttled", reason=f"HTTP 429 (waited {wait:.0f} s)", wait=wait)
         if code in (401, 403):
-            why = "the keys were refused" if self.options.keys else "anonymous saves were refused"
-            return _Answer("final", reason=f"HTTP {code}: {why}")
+            if self.options.keys:
+                why = "the keys were refused"
+            else:
+                why = f"anonymous saves were refused (set {ACCESS_ENV} and {SECRET_ENV})"
+            self.refused = f"HTTP {code}: {why}"
+            return _Answer("final", reason=self.refused)
         if code >= 500:
             return _Answer("retry", reason=f"HTTP {code} from Save Page Now")
         try:
             body = response.json()
         except ValueError:
+            # The anonymous web form answers HTML that names the job it started.
+            job = _HTML_JOB.search(response.text) if submitting else None
+            if job:
+                return _Answer("job", job_id=job.group(0))
             return _Answer("retry", reason=f"HTTP {code}, not a JSON answer")
         if not isinstance(body, dict):
             return _Answer("retry", reason=f"HTTP {code}, unexpected JSON")
