@@ -215,6 +215,182 @@ def robustify_command(
     typer.echo(f"robustify: {count} link(s) given Robust Links attributes; wrote {out}")
 
 
+# -- check -----------------------------------------------------------------------------------
+
+
+@app.command("check")
+def check_command(
+    citations: Annotated[
+        Path, typer.Argument(help="The citations file to check.")
+    ] = Path("citations.csv"),
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", help="Requests at once, over all hosts.")
+    ] = 32,
+    per_host: Annotated[int, typer.Option("--per-host", help="Requests at once to one host.")] = 2,
+    host_interval: Annotated[
+        float,
+        typer.Option("--host-interval", help="Seconds between request starts to one host."),
+    ] = 1.0,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Total deadline per request, seconds.")
+    ] = 20.0,
+    retries: Annotated[
+        int, typer.Option("--retries", help="Retries after a timeout, reset, 5xx or 429.")
+    ] = 2,
+    max_age: Annotated[
+        str | None,
+        typer.Option("--max-age", help="Skip URLs checked ok more recently (e.g. 12h, 3d)."),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", help="Regular expression of URLs not to fetch (repeatable)."),
+    ] = None,
+    ca_bundle: Annotated[
+        Path | None, typer.Option("--ca-bundle", help="PEM file of extra CAs to trust.")
+    ] = None,
+    allow_private: Annotated[
+        bool,
+        typer.Option("--allow-private", help="Allow loopback and private-network addresses."),
+    ] = False,
+    confirm_now: Annotated[
+        bool, typer.Option("--confirm-now", help="Call failing URLs dead without waiting.")
+    ] = False,
+    confirm_runs: Annotated[
+        int, typer.Option("--confirm-runs", help="Failed runs before a URL is confirmed dead.")
+    ] = 3,
+    confirm_days: Annotated[
+        float, typer.Option("--confirm-days", help="Minimum days between counted failed runs.")
+    ] = 3.0,
+    canary: Annotated[
+        str | None,
+        typer.Option("--canary", help="A URL that must answer, or the run is inconclusive."),
+    ] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="The database (default .linkwatch.db beside the file)."),
+    ] = None,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the run's results as JSON on stdout.")
+    ] = False,
+    user_agent: Annotated[
+        str | None, typer.Option("--user-agent", help="The User-Agent header to send.")
+    ] = None,
+) -> None:
+    """Check every cited URL on the live web, remember the results, and judge each citation.
+
+    Exit codes: 0 nothing wrong, 1 lost or drifted sources, 2 usage or input
+    error, 3 inconclusive (the network looks down).
+
+    Example: linkwatch check citations.csv --per-host 2 --max-age 12h --json
+    """
+    import dataclasses
+    import json
+
+    from linkwatch.check import CheckOptions, exit_code_for, run_check
+    from linkwatch.live.options import LiveOptions
+    from linkwatch.results import SCHEMA_VERSION, to_dict
+
+    if confirm_now and (confirm_runs != 3 or confirm_days != 3.0):
+        _die("--confirm-now cannot be combined with --confirm-runs or --confirm-days")
+    live = LiveOptions(
+        concurrency=concurrency,
+        per_host=per_host,
+        host_interval=host_interval,
+        timeout=timeout,
+        retries=retries,
+        ca_bundle=ca_bundle,
+        allow_private=allow_private,
+        canary=canary or "",
+    )
+    if user_agent is not None:
+        live = dataclasses.replace(live, user_agent=user_agent)
+    options = CheckOptions(
+        live=live,
+        db=db,
+        max_age=max_age or "",
+        exclude=tuple(exclude or ()),
+        confirm_runs=confirm_runs,
+        confirm_days=confirm_days,
+        confirm_now=confirm_now,
+    )
+    progress = _CheckProgress() if sys.stderr.isatty() and not json_out else None
+    try:
+        if progress is not None:
+            with progress:
+                run = run_check(citations, options, progress=progress.update)
+        else:
+            run = run_check(citations, options)
+    except LinkwatchError as exc:
+        _die(str(exc), exc.exit_code)
+    code = exit_code_for(run)
+    if json_out:
+        document = {"schema_version": SCHEMA_VERSION, "run": to_dict(run)}
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    verdicts: dict[str, int] = {}
+    for r in run.results:
+        verdicts[r.verdict.value] = verdicts.get(r.verdict.value, 0) + 1
+    counts = ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())) or "no citations"
+    typer.echo(f"check: run {run.run_id}: {len(run.results)} citations: {counts}", err=True)
+    if run.inconclusive:
+        typer.echo(f"check: inconclusive: {run.inconclusive_reason}", err=True)
+    raise typer.Exit(int(code))
+
+
+class _CheckProgress:
+    """A rich progress bar on the terminal: URLs done, alive/failing counts, rate, ETA."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        self._progress = Progress(
+            TextColumn("checking"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[alive]} alive, {task.fields[failing]} failing"),
+            TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self._task = self._progress.add_task("check", total=None, alive=0, failing=0, rate="")
+        self._alive = 0
+        self._failing = 0
+
+    def __enter__(self) -> _CheckProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def update(self, live: object, done: int, total: int) -> None:
+        from linkwatch.results import LiveResult
+        from linkwatch.status import ALIVE_LIVE, FAILING_LIVE
+
+        if isinstance(live, LiveResult):
+            if live.status in ALIVE_LIVE:
+                self._alive += 1
+            elif live.status in FAILING_LIVE:
+                self._failing += 1
+        task = self._progress.tasks[0]
+        rate = f"{task.speed:.1f} URLs/s" if task.speed else ""
+        self._progress.update(
+            self._task,
+            completed=done,
+            total=total,
+            alive=self._alive,
+            failing=self._failing,
+            rate=rate,
+        )
+
+
 # -- reports: report and runs ---------------------------------------------------------------
 
 
