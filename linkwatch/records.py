@@ -1,7 +1,8 @@
 """Citation records and the ``citations.csv`` file every stage reads.
 
 The column order is written down once, in :data:`COLUMNS`, and documented in
-``docs/citations-csv.md``.
+``docs/citations-csv.md``. Re-extracting into an existing file goes through
+:func:`merge_citations`, which keeps what a person edited.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -21,6 +23,7 @@ COLUMNS: tuple[str, ...] = (
     "report",
     "kind",
     "source",
+    "author",
     "date",
     "url",
     "doi",
@@ -49,6 +52,9 @@ class Citation:
     kind: str = "inline"
     """``inline`` | ``note`` | ``caption``."""
     source: str = ""
+    """The outlet or publisher as written (for a journal article: the journal)."""
+    author: str = ""
+    """Authors as the reference lists them, when it names people."""
     date: str = ""
     """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
     url: str = ""
@@ -76,8 +82,44 @@ class Citation:
         return {name: getattr(self, name) for name in COLUMNS}
 
 
-def read_citations(path: Path) -> list[Citation]:
-    """Read a citations.csv; raises :class:`CitationsFileError` when it is malformed."""
+#: The values of ``kind``.
+KINDS: frozenset[str] = frozenset({"inline", "note", "caption"})
+
+#: Columns the extractor always rewrites: they say where the citation is, not what it cites.
+MACHINE_COLUMNS: frozenset[str] = frozenset({"report", "kind", "location", "context", "published"})
+
+#: Flags the extractor derives from a URL; they follow the URL when a person replaces it.
+URL_FLAGS: frozenset[str] = frozenset({"truncated", "web-archive"})
+
+#: The flag of a record whose citation is no longer in its report.
+REMOVED = "removed"
+
+# A cell starting with one of these is a formula to a spreadsheet; a leading apostrophe
+# makes it text there, and is taken off again when the file is read back.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_DATE_RE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+def neutralise_cell(value: str) -> str:
+    """``value`` made safe to open in a spreadsheet (a formula becomes text)."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def restore_cell(value: str) -> str:
+    """The value :func:`neutralise_cell` was given."""
+    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value
+
+
+def read_citations(path: Path, *, strict: bool = False) -> list[Citation]:
+    """Read a citations.csv; raises :class:`CitationsFileError` when it is malformed.
+
+    A file is malformed when it is not UTF-8, lacks the ``id`` or ``url`` column, has a row
+    with more fields than the header or without an id, or repeats an id. With ``strict``,
+    every ``kind`` must be one of :data:`KINDS` and every ``date``/``published``/``accessed``
+    must be ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+    """
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -91,8 +133,13 @@ def read_citations(path: Path) -> list[Citation]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CitationsFileError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    if "\x00" in text:
+        raise CitationsFileError(f"{path}: a binary file, not a citations file")
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        raise CitationsFileError(f"{path}: not CSV ({exc})") from exc
     missing = [c for c in ("id", "url") if c not in header]
     if missing:
         raise CitationsFileError(
@@ -100,26 +147,143 @@ def read_citations(path: Path) -> list[Citation]:
         )
     out: list[Citation] = []
     known = set(COLUMNS)
-    for lineno, row in enumerate(reader, start=2):
-        if None in row:
-            raise CitationsFileError(f"{path}: line {lineno} has more fields than the header")
-        values = {k: (v or "") for k, v in row.items() if k in known}
-        if not values.get("id"):
-            raise CitationsFileError(f"{path}: line {lineno} has no id")
-        out.append(Citation(**values))
+    ids: dict[str, int] = {}
+    try:
+        for lineno, row in enumerate(reader, start=2):
+            if None in row:
+                raise CitationsFileError(f"{path}: line {lineno} has more fields than the header")
+            values = {k: restore_cell(v or "") for k, v in row.items() if k in known}
+            cid = values.get("id", "")
+            if not cid:
+                raise CitationsFileError(f"{path}: line {lineno} has no id")
+            if cid in ids:
+                raise CitationsFileError(
+                    f"{path}: line {lineno} repeats the id {cid!r} of line {ids[cid]}"
+                )
+            ids[cid] = lineno
+            if strict:
+                _check_row(path, lineno, values)
+            out.append(Citation(**values))
+    except csv.Error as exc:
+        raise CitationsFileError(f"{path}: not CSV ({exc})") from exc
     return out
 
 
+def _check_row(path: Path, lineno: int, values: dict[str, str]) -> None:
+    kind = values.get("kind", "inline")
+    if kind not in KINDS:
+        raise CitationsFileError(
+            f"{path}: line {lineno}: kind {kind!r} is not one of {', '.join(sorted(KINDS))}"
+        )
+    for column in ("date", "published", "accessed"):
+        value = values.get(column, "")
+        if value and not _DATE_RE.fullmatch(value):
+            raise CitationsFileError(
+                f"{path}: line {lineno}: {column} {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD"
+            )
+
+
 def citations_to_csv(citations: Iterable[Citation]) -> str:
-    """Render records as CSV text with the :data:`COLUMNS` header."""
+    """Render records as CSV text with the :data:`COLUMNS` header (formulas neutralised)."""
     buf = io.StringIO(newline="")
     writer = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\n")
     writer.writeheader()
     for c in citations:
-        writer.writerow(c.as_row())
+        writer.writerow({k: neutralise_cell(v) for k, v in c.as_row().items()})
     return buf.getvalue()
 
 
 def write_citations(path: Path, citations: Sequence[Citation]) -> None:
     """Write records to ``path`` atomically."""
     atomic_write_text(Path(path), citations_to_csv(citations))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MergeResult:
+    """The merged records and what happened to them."""
+
+    citations: list[Citation]
+    added: int
+    """Citations new to the file."""
+    kept: int
+    """Citations already in the file (their hand-edited values kept)."""
+    removed: int
+    """Citations no longer in their report, kept and flagged ``removed``."""
+
+
+def _merge_one(old: Citation, new: Citation) -> Citation:
+    """``new`` with every value a person set in ``old`` kept."""
+    values: dict[str, str] = {}
+    for name in COLUMNS:
+        mine, theirs = getattr(old, name), getattr(new, name)
+        if name == "flags" or name == "id":
+            continue
+        values[name] = theirs if name in MACHINE_COLUMNS or not mine else mine
+    flags = set(old.flag_set) - {REMOVED}
+    fresh = set(new.flag_set)
+    if values["url"] != new.url:
+        # The URL was replaced by hand: flags derived from the extracted URL do not apply.
+        fresh -= URL_FLAGS
+    values["flags"] = ";".join(sorted(flags | fresh))
+    return Citation(id=old.id, **values)
+
+
+def merge_citations(
+    existing: Sequence[Citation], fresh: Sequence[Citation], reports: Iterable[str]
+) -> MergeResult:
+    """Merge a fresh extraction of ``reports`` into the records of an existing file.
+
+    Records are matched by id, then (for a citation whose sentence was edited) by report,
+    kind, source and date. A match keeps its id and every non-empty value except the
+    location columns (:data:`MACHINE_COLUMNS`); new citations are added; records of these
+    reports that the extraction no longer finds are kept, flagged ``removed``; records of
+    other reports are left as they are.
+    """
+    extracted = set(reports)
+    by_id = {c.id: c for c in existing if c.report in extracted}
+    unmatched = dict(by_id)
+    merged_by_report: dict[str, list[Citation]] = {}
+    matched: list[tuple[Citation, Citation | None]] = []
+    for new in fresh:
+        old = unmatched.pop(new.id, None)
+        matched.append((new, old))
+    loose: dict[tuple[str, str, str, str], list[Citation]] = {}
+    for old in unmatched.values():
+        loose.setdefault((old.report, old.kind, old.source, old.date), []).append(old)
+    added = kept = 0
+    for i, (new, old) in enumerate(matched):
+        if old is None:
+            candidates = loose.get((new.report, new.kind, new.source, new.date))
+            if candidates:
+                old = candidates.pop(0)
+                del unmatched[old.id]
+                matched[i] = (new, old)
+    for new, old in matched:
+        if old is None:
+            added += 1
+            row = new
+        else:
+            kept += 1
+            row = _merge_one(old, new)
+        merged_by_report.setdefault(new.report, []).append(row)
+    removed = 0
+    for old in existing:
+        if old.id in unmatched and old.report in extracted:
+            removed += 1
+            flags = ";".join(sorted(old.flag_set | {REMOVED}))
+            merged_by_report.setdefault(old.report, []).append(
+                dataclasses.replace(old, flags=flags)
+            )
+    out: list[Citation] = []
+    emitted: set[str] = set()
+    for old in existing:
+        if old.report in extracted:
+            if old.report not in emitted:
+                emitted.add(old.report)
+                out.extend(merged_by_report.get(old.report, []))
+        else:
+            out.append(old)
+    for report, rows in merged_by_report.items():
+        if report not in emitted:
+            out.extend(rows)
+    return MergeResult(out, added, kept, removed)

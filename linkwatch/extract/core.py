@@ -1,0 +1,385 @@
+"""From a report to citation records: read, find citations, date them, give them ids."""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from linkwatch.errors import InputError
+from linkwatch.extract import parse
+from linkwatch.extract.dates import PartialDate
+from linkwatch.extract.document import Block, Document
+from linkwatch.extract.published import infer_published
+from linkwatch.extract.reading import read_report
+from linkwatch.extract.text import read_text
+from linkwatch.extract.urls import archive_info, looks_truncated
+from linkwatch.records import Citation
+
+#: The longest ``context`` excerpt, in characters.
+CONTEXT_CHARS = 200
+
+_SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+(?=[A-Z“\"‘(\[\d]|[^\x00-\x7f])")
+_NOTE_MARK = re.compile(r"\s*\[\d{1,4}\]")
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+class Format(enum.StrEnum):
+    """How a report is written."""
+
+    AUTO = "auto"
+    TEXT = "text"
+    HTML = "html"
+    MARKDOWN = "markdown"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Extraction:
+    """The citations of one report and the publication date they were dated against."""
+
+    report: str
+    format: Format
+    published: str
+    """``YYYY-MM-DD``, or empty when nothing gave or implied it."""
+    published_from: str
+    """``--published``, the metadata it came from, ``dateline``, or the inference rule."""
+    citations: list[Citation]
+
+
+def detect_format(text: str, filename: str = "") -> Format:
+    """The format a file name says, else the one its content shows."""
+    lower = filename.lower()
+    if lower.endswith((".html", ".htm", ".xhtml", ".shtml")):
+        return Format.HTML
+    if lower.endswith((".md", ".markdown", ".mdown", ".mkd")):
+        return Format.MARKDOWN
+    if lower.endswith(".txt"):
+        return Format.TEXT
+    head = text[:4096].lstrip().lower()
+    if head.startswith(("<!doctype html", "<html", "<?xml")) or re.search(
+        r"<(?:body|article|p|div)\b[^>]*>", head
+    ):
+        return Format.HTML
+    sample = text[:65536]
+    if (
+        sample.startswith("---\n")
+        or re.search(r"\]\((?:https?://|/|#)", sample)
+        or re.search(r"^\[\^?[^\]]+\]:\s", sample, re.MULTILINE)
+        or re.search(r"^#{1,6}\s+\S", sample, re.MULTILINE)
+    ):
+        return Format.MARKDOWN
+    return Format.TEXT
+
+
+def read_document(text: str, fmt: Format) -> Document:
+    """The report read into blocks by the reader for its format."""
+    if fmt is Format.HTML:
+        from linkwatch.extract.html import read_html
+
+        return read_html(text)
+    if fmt is Format.MARKDOWN:
+        from linkwatch.extract.markdown import read_markdown
+
+        return read_markdown(text)
+    return read_text(text)
+
+
+def extract_file(
+    path: Path,
+    *,
+    published: dt.date | None = None,
+    fmt: Format = Format.AUTO,
+) -> Extraction:
+    """The citations of the report at ``path``; raises :class:`ReportError` on bad input."""
+    path = Path(path)
+    text = read_report(path)
+    return extract_text(text, report=path.name, published=published, fmt=fmt)
+
+
+def extract_text(
+    text: str,
+    *,
+    report: str = "",
+    published: dt.date | None = None,
+    fmt: Format = Format.AUTO,
+) -> Extraction:
+    """Extract the citations of a report held in ``text``; ``report`` names it in the records."""
+    if fmt is Format.AUTO:
+        fmt = detect_format(text, report)
+    document = read_document(text, fmt)
+    found = find_citations(document)
+    if published is not None:
+        pub: dt.date | None = published
+        pub_from = "--published"
+    elif document.published is not None:
+        pub, pub_from = document.published, document.published_from
+    else:
+        inference = infer_published(
+            [f.date for _, f in found if f.date is not None],
+            " ".join(b.text for b in document.blocks if b.role != "note"),
+        )
+        pub = inference.date if inference else None
+        pub_from = inference.reason if inference else ""
+    citations = build_records(found, report=report, published=pub)
+    return Extraction(
+        report=report,
+        format=fmt,
+        published=pub.isoformat() if pub else "",
+        published_from=pub_from,
+        citations=citations,
+    )
+
+
+def find_citations(document: Document) -> list[tuple[Block, parse.Found]]:
+    """Every citation in the document's blocks, in reading order."""
+    out: list[tuple[Block, parse.Found]] = []
+    for block in document.blocks:
+        if block.role == "note":
+            items = parse.notes(block)
+        else:
+            kind = "caption" if block.role == "caption" else "inline"
+            items, used = parse.parentheticals(block, kind)
+            if block.role == "caption" and not items:
+                items = _caption_line(block)
+                used = [(0, len(block.text))] if items else used
+            items = items + parse.loose_links(block, used)
+            items.sort(key=lambda f: f.start)
+        out.extend((block, item) for item in items)
+    return out
+
+
+def _caption_line(block: Block) -> list[parse.Found]:
+    """A caption such as ``Source: Xinhua`` (no parentheses)."""
+    match = re.search(
+        r"(?:^|[.\s])(?:source|sources|photo|image|credit|courtesy\s+of)\s*[:：]?\s*(?P<rest>[^()]{1,100})$",
+        block.text,
+        re.IGNORECASE,
+    )
+    if match is None:
+        return []
+    rest = match.group("rest").strip().rstrip(".")
+    parsed = parse.parse_source_date(rest, linked=True)
+    source, date = parsed if parsed else (rest, None)
+    if not parse.plausible_source(source, linked=True):
+        return []
+    url = block.links[0].href if block.links else ""
+    return [
+        parse.Found(
+            "caption", match.start("rest"), len(block.text), source=source, date=date, url=url
+        )
+    ]
+
+
+_ABBREVIATIONS = frozenset(
+    [
+        "co",
+        "inc",
+        "ltd",
+        "corp",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "no",
+        "vol",
+        "pp",
+        "p",
+        "vs",
+        "etc",
+        "gen",
+        "sen",
+        "rep",
+        "gov",
+        "jr",
+        "sr",
+        "dept",
+        "est",
+        "fig",
+        "approx",
+        "ca",
+        "cf",
+        "al",
+        "e.g",
+        "i.e",
+        "u.s",
+        "u.k",
+    ]
+)
+
+
+def _sentence_bounds(text: str) -> list[int]:
+    bounds: list[int] = []
+    for match in _SENTENCE_END.finditer(text):
+        if text[match.start()] == ".":
+            word = text[max(0, match.start() - 12) : match.start()].rsplit(None, 1)[-1:]
+            last = word[0].lower().lstrip('(“"') if word else ""
+            # "Co. (伊犁…)", "Dr. Zenz", "A. Zenz": a full stop that ends a word, not a sentence.
+            if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+                continue
+        bounds.append(match.end())
+    return bounds
+
+
+def context_excerpt(text: str, start: int, end: int, bounds: Sequence[int] | None = None) -> str:
+    """The sentence a citation at ``text[start:end]`` supports, cut to :data:`CONTEXT_CHARS`.
+
+    The words nearest the citation are kept: the claim comes before it.
+    """
+    if bounds is None:
+        bounds = _sentence_bounds(text)
+    i = bisect.bisect_right(bounds, start)
+    s = bounds[i - 1] if i else 0
+    j = bisect.bisect_left(bounds, end)
+    e = bounds[j] if j < len(bounds) else len(text)
+    claim = _NOTE_MARK.sub("", text[s:start]).strip()
+    if len(claim) < 40:
+        claim = _NOTE_MARK.sub("", text[s:e]).strip()
+    claim = " ".join(claim.split()).rstrip(" (")
+    if len(claim) <= CONTEXT_CHARS:
+        return claim
+    cut = claim[-(CONTEXT_CHARS - 1) :]
+    space = cut.find(" ")
+    if 0 <= space < 40:
+        cut = cut[space + 1 :]
+    return "…" + cut
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= CONTEXT_CHARS:
+        return text
+    cut = text[: CONTEXT_CHARS - 1]
+    space = cut.rfind(" ")
+    if space > CONTEXT_CHARS - 40:
+        cut = cut[:space]
+    return cut + "…"
+
+
+def _slug(value: str) -> str:
+    slug = _SLUG.sub("-", value.lower()).strip("-")
+    return slug[:24].rstrip("-")
+
+
+def _host(url: str) -> str:
+    match = re.match(r"^(?:https?://)?(?:www\.)?([^/:?#]+)", url, re.IGNORECASE)
+    return match.group(1) if match else ""
+
+
+def citation_id(
+    *,
+    report: str,
+    kind: str,
+    source: str,
+    written_date: str,
+    url: str,
+    context: str,
+    alternate: bool,
+) -> str:
+    """A stable id: a slug of the source (or URL host) and a hash of what identifies the citation.
+
+    The hash covers the report name, kind, source, the date as written, the URL and the
+    words of the context, so an edit elsewhere in the report leaves it unchanged.
+    """
+    words = " ".join(re.findall(r"\w+", context.lower()))
+    key = "\x1f".join((report, kind, source, written_date, url, words, "alt" if alternate else ""))
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+    stem = _slug(source) or _slug(_host(url)) or kind
+    return f"{stem}-{digest}"
+
+
+def build_records(
+    found: Iterable[tuple[Block, parse.Found]], *, report: str, published: dt.date | None
+) -> list[Citation]:
+    """Records for found citations: dates resolved, URLs classified, contexts cut, ids given."""
+    records: list[Citation] = []
+    seen: dict[str, int] = {}
+    bounds_cache: dict[int, list[int]] = {}
+    for block, item in found:
+        flags = set(item.flags)
+        date = item.date
+        written = _written(date)
+        if date is not None and date.year is None and published is not None:
+            date = date.with_year_from(published)
+            flags.add("year-inferred")
+        if item.excerpt:
+            context = _excerpt(_NOTE_MARK.sub("", item.excerpt))
+        elif item.kind == "caption" or block.role == "caption":
+            context = _excerpt(block.text)
+        else:
+            bounds = bounds_cache.setdefault(id(block), _sentence_bounds(block.text))
+            start = item.anchor if item.anchor >= 0 else item.start
+            context = context_excerpt(block.text, start, item.end, bounds)
+        original = archived = ""
+        if item.url:
+            info = archive_info(item.url)
+            if info is not None:
+                flags.add("web-archive")
+                original, archived = info.original_url, info.archived_at
+                if info.truncated:
+                    flags.add("truncated")
+            if looks_truncated(item.url):
+                flags.add("truncated")
+        cid = citation_id(
+            report=report,
+            kind=item.kind,
+            source=item.source,
+            written_date=written,
+            url=item.url,
+            context=context,
+            alternate="alternate" in flags,
+        )
+        n = seen.get(cid, 0) + 1
+        seen[cid] = n
+        if n > 1:
+            cid = f"{cid}-{n}"
+        records.append(
+            Citation(
+                id=cid,
+                report=report,
+                kind=item.kind,
+                source=item.source,
+                author=item.author,
+                date=date.iso() if date is not None else "",
+                url=item.url,
+                doi=item.doi,
+                title=item.title,
+                accessed=item.accessed,
+                original_url=original,
+                archived_at=archived,
+                published=published.isoformat() if published else "",
+                location=block.location,
+                context=context,
+                flags=";".join(sorted(flags)),
+            )
+        )
+    return records
+
+
+def _written(date: PartialDate | None) -> str:
+    if date is None:
+        return ""
+    if date.year is None:
+        return f"--{date.month or 0:02d}-{date.day or 0:02d}"
+    return date.iso()
+
+
+def extract_reports(
+    paths: Sequence[Path], *, published: dt.date | None = None, fmt: Format = Format.AUTO
+) -> list[Extraction]:
+    """Extract several reports; two reports with the same file name are refused."""
+    names: dict[str, Path] = {}
+    for path in paths:
+        name = Path(path).name
+        if name in names and Path(names[name]).resolve() != Path(path).resolve():
+            raise InputError(
+                f"{path}: another report has the same file name ({names[name]}); rename one"
+            )
+        names[name] = Path(path)
+    return [extract_file(Path(p), published=published, fmt=fmt) for p in dict.fromkeys(paths)]

@@ -1,0 +1,551 @@
+"""Citations in a block of text: author–date parentheticals, captions and notes.
+
+Everything here works on one :class:`~linkwatch.extract.document.Block` at a time
+and returns :class:`Found` items in the block's coordinates; resolving year-less
+dates, ids and context is left to :mod:`linkwatch.extract.core`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import re
+from collections.abc import Iterator
+
+from linkwatch.extract.dates import DATE_ANY, DATE_RE, PartialDate, from_match, parse_date
+from linkwatch.extract.document import Block, Link
+from linkwatch.extract.urls import (
+    DOI_RE,
+    doi_of_url,
+    find_urls,
+    normalise_doi,
+)
+
+_OPEN = "(（"
+_PARENS = re.compile(r"[()（）]")
+
+# "Source, <date>" with the date at the end; the source is everything before the comma
+# that precedes the date, so sources may hold commas themselves.
+_SOURCE_DATE = re.compile(
+    r"^(?P<source>.+?)\s*[,，]\s*(?P<date>" + DATE_ANY + r")"
+    r"(?:\s*[,:]\s*(?:pp?\.\s*)?[\dívxlc]+(?:\s*[-–]\s*\d+)?)?\s*\.?$",
+    re.IGNORECASE,
+)
+# "Zenz 2023", "Smith and Jones 2021a", "Byler et al. 2022" (author–date without a comma).
+_NAME_YEAR = re.compile(
+    r"^(?P<source>[A-Z][\w’'.-]+(?:\s+(?:[A-Z][\w’'.-]+|and|&|et\s+al\.?|de|van|von|der|del|da))*)"
+    r"\s+(?P<date>(?:1[89]|20)\d\d[a-z]?)(?:\s*[,:]\s*(?:pp?\.\s*)?\d+(?:\s*[-–]\s*\d+)?)?$"
+)
+_NOT_A_NAME = re.compile(
+    r"\b(?:plan|vision|agenda|program(?:me)?|strategy|project|law|act|census|fy|covid|"
+    r"olympics|expo|summit|cup|games|congress|plenum|session|target|goal|initiative)\b",
+    re.IGNORECASE,
+)
+_LEAD_IN = re.compile(
+    r"^(?:see(?:\s+also)?|cf\.|e\.g\.,?|i\.e\.,?|as\s+reported\s+by|reported\s+by|according\s+to|"
+    r"quoted\s+in|cited\s+in|via|citing|in)\s+",
+    re.IGNORECASE,
+)
+_CAPTION = re.compile(
+    r"^(?:photo|photograph|image|picture|illustration|graphic|map|chart|figure|video|"
+    r"source|sources|credit|credits|photo\s+credit|image\s+credit|image\s+source|"
+    r"photo\s+source|courtesy(?:\s+of)?)\s*[:：]\s*(?P<rest>.+)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_COURTESY = re.compile(r"^courtesy\s+of\s+(?P<rest>.+)$", re.IGNORECASE)
+_DANGLING = re.compile(
+    r"\b(?:in|of|the|to|from|and|since|until|by|for|at|on|a|an|or|with|between|before|after)$",
+    re.IGNORECASE,
+)
+_MONTH_START = re.compile(
+    r"^(?:" + DATE_ANY + r")$|^(?:early|mid|late|end|spring|summer|autumn|fall|winter)\b",
+    re.IGNORECASE,
+)
+_WORD_RE = re.compile(r"\S+")
+
+# Notes.
+_ACCESSED = re.compile(
+    r"[,.;(]?\s*\(?(?:last\s+)?(?:accessed|retrieved|viewed|consulted|visited)(?:\s+on)?\s*:?\s*"
+    r"(?P<date>" + DATE_ANY + r")\)?(?:,?\s*from\b)?",
+    re.IGNORECASE,
+)
+_ALTERNATE = re.compile(
+    r"\(\s*(?:free\s+download|free\s+version|also\s+available|available|alternative(?:\s+link)?|"
+    r"alternate(?:\s+link)?|mirror|open\s+access(?:\s+version)?|preprint|pdf|archived(?:\s+copy)?)"
+    r"(?:\s+(?:at|from|on|here|version))?\s*:?\s*(?P<url>(?:https?://|www\.)[^\s()]+(?:\([^\s()]*\)[^\s()]*)*)\s*\)",
+    re.IGNORECASE,
+)
+_APA = re.compile(
+    r"(?P<authors>[^()]{1,200}?)\s*\((?P<date>(?:1[89]|20)\d\d[a-z]?(?:\s*,\s*[^()]{1,30})?|n\.\s?d\.)\)"
+    r"\s*[.,:]?\s*(?P<rest>.*)$",
+    re.DOTALL,
+)
+# Where a new APA entry starts after a full stop: an author list (names, initials, "&",
+# "et al.") followed by "(2023)." or "(2023, September 18).". URLs and sentence-ending
+# words are not names, so a preceding "The New Yorker. https://…" is not taken in.
+_AUTHOR_TOKEN = r"(?:[^\s().:/]+|[A-Z]\.(?:[A-Z]\.)?,?|al\.,?|Jr\.,?|Sr\.,?)"
+_APA_START = re.compile(
+    r"(?<=[.!?]\s)(?=[A-Z][^\s().:/]*(?:\s+"
+    + _AUTHOR_TOKEN
+    + r"){0,12}?\s*\((?:(?:1[89]|20)\d\d[a-z]?"
+    r"(?:,\s*[^()]{1,30})?|n\.\s?d\.)\)\.)"
+)
+_QUOTED_TITLE = re.compile(r"[“\"](?P<title>[^”\"]{3,300}?)[,.]?[”\"]\s*[,.]?\s*")
+_SENTENCE = re.compile(r"(?<!\b[A-Z]\.)(?<=[.?!])\s+(?=[A-Z“\"‘(\[0-9])")
+_CONTAINER_TAIL = re.compile(
+    r"(?:,\s*(?:vol\.?|volume|no\.?|issue|pp?\.|\d).*$|\s+\d+\s*\(\d+\).*$)", re.IGNORECASE
+)
+_SEE = re.compile(
+    r"\b(?:see(?:\s+also)?|cf\.|according\s+to|reported\s+by|quoted\s+in|cited\s+in)\s+"
+    r"(?P<source>[^,;()“”\"]{2,80}?),\s+(?P<date>" + DATE_ANY + r")(?![\w])",
+    re.IGNORECASE,
+)
+_SKIP_NOTE = re.compile(r"^\s*(?:ibid|id)\.?\s*(?:,|$)", re.IGNORECASE)
+
+
+@dataclasses.dataclass(slots=True)
+class Found:
+    """A citation found in a block, before dates are resolved and ids assigned."""
+
+    kind: str
+    start: int
+    end: int
+    source: str = ""
+    author: str = ""
+    date: PartialDate | None = None
+    url: str = ""
+    doi: str = ""
+    title: str = ""
+    accessed: str = ""
+    flags: set[str] = dataclasses.field(default_factory=set)
+    excerpt: str = ""
+    """For notes and captions: the reference text itself (the context to show)."""
+    anchor: int = -1
+    """Where the enclosing parenthesis opens: the claim it supports ends there."""
+
+
+def squash(text: str) -> str:
+    """Whitespace runs made single spaces, trimmed."""
+    return " ".join(text.split())
+
+
+def _strip_source(text: str) -> str:
+    text = squash(text)
+    while True:
+        stripped = _LEAD_IN.sub("", text, count=1)
+        if stripped == text:
+            break
+        text = stripped
+    text = text.strip(" ,;:*_")
+    # Quotation marks around a whole name are the citation's, not the name's.
+    if len(text) > 2 and text[0] in '“"' and text[-1] in '”"':
+        text = text[1:-1].strip()
+    return text
+
+
+def plausible_source(source: str, *, linked: bool = False) -> bool:
+    """True when ``source`` reads as an outlet or author name, not prose or a number."""
+    if not source or len(source) > 100:
+        return False
+    words = source.split()
+    if len(words) > 12 or _DANGLING.search(source) or _MONTH_START.match(source):
+        return False
+    if any(ch in source for ch in "=<>{}|") or source.endswith(":"):
+        return False
+    first = source[0]
+    head = words[0]
+    if first.isupper() or first in "“\"‘'«" or (not first.isascii() and first.isalpha()):
+        return True
+    if first.isdigit():
+        return any(ch.isalpha() for ch in head)
+    if first.islower():
+        # Lower-case outlets exist, but only as domains or camel-cased brands (thepaper.cn, iFeng).
+        return linked or "." in head.strip(".") or any(ch.isupper() for ch in head[1:])
+    return False
+
+
+def _segments(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Spans of ``text[start:end]`` split at semicolons outside nested brackets."""
+    depth = 0
+    seg = start
+    for i in range(start, end):
+        ch = text[i]
+        if ch in "([（":
+            depth += 1
+        elif ch in ")]）":
+            depth = max(0, depth - 1)
+        elif ch in ";；" and depth == 0:
+            yield seg, i
+            seg = i + 1
+    yield seg, end
+
+
+def _links_in(links: list[Link], start: int, end: int) -> list[Link]:
+    return [link for link in links if link.start < end and link.end > start]
+
+
+def parenthesis_spans(text: str) -> list[tuple[int, int]]:
+    """``(open, close)`` positions of every balanced pair of parentheses, outermost first."""
+    stack: list[int] = []
+    pairs: list[tuple[int, int, int]] = []
+    for match in _PARENS.finditer(text):
+        if match.group() in _OPEN:
+            stack.append(match.start())
+        elif stack:
+            opened = stack.pop()
+            pairs.append((len(stack), opened, match.start()))
+    pairs.sort(key=lambda p: (p[1], p[0]))
+    return [(o, c) for _, o, c in pairs]
+
+
+def parse_source_date(segment: str, *, linked: bool = False) -> tuple[str, PartialDate] | None:
+    """``(source, date)`` from ``Source, <date>`` or ``Author 2023``; None when it is neither."""
+    segment = squash(segment).rstrip(".")
+    match = _SOURCE_DATE.match(segment)
+    if match is None:
+        match = _NAME_YEAR.match(segment)
+        if match is None or _NOT_A_NAME.search(match.group("source")):
+            return None
+    source = _strip_source(match.group("source"))
+    date_match = DATE_RE.fullmatch(match.group("date"))
+    date = from_match(date_match) if date_match else None
+    if date is None or not plausible_source(source, linked=linked):
+        return None
+    return source, date
+
+
+def _caption(inner: str) -> tuple[str, PartialDate | None] | None:
+    match = _CAPTION.match(inner.strip()) or _COURTESY.match(inner.strip())
+    if match is None:
+        return None
+    rest = squash(match.group("rest")).rstrip(".")
+    parsed = parse_source_date(rest, linked=True)
+    if parsed is not None:
+        return parsed
+    if not rest or len(rest) > 100:
+        return None
+    return rest, None
+
+
+def parentheticals(block: Block, kind: str) -> tuple[list[Found], list[tuple[int, int]]]:
+    """Author–date citations and captions in parentheses, with the spans they used up."""
+    text = block.text
+    found: list[Found] = []
+    used: list[tuple[int, int]] = []
+    covered_until = -1
+    for opened, closed in parenthesis_spans(text):
+        if opened < covered_until:
+            continue
+        inner = text[opened + 1 : closed]
+        if not inner.strip() or len(inner) > 600:
+            continue
+        caption = _caption(inner)
+        if caption is not None:
+            source, date = caption
+            links = _links_in(block.links, opened, closed)
+            found.append(
+                Found(
+                    "caption",
+                    opened,
+                    closed + 1,
+                    source=source,
+                    date=date,
+                    url=links[0].href if links else "",
+                )
+            )
+            used.append((opened, closed + 1))
+            covered_until = closed
+            continue
+        items = list(_parenthetical_items(block, opened + 1, closed, kind))
+        for item in items:
+            item.anchor = opened
+        if items:
+            found.extend(items)
+            used.append((opened, closed + 1))
+            covered_until = closed
+    return found, used
+
+
+def _parenthetical_items(block: Block, start: int, end: int, kind: str) -> Iterator[Found]:
+    text = block.text
+    previous_source = ""
+    for seg_start, seg_end in _segments(text, start, end):
+        raw = text[seg_start:seg_end]
+        links = _links_in(block.links, seg_start, seg_end)
+        urls = [u for _, _, u in find_urls(raw)]
+        bare = raw
+        for url in urls:
+            bare = bare.replace(url, " ")
+        bare = squash(bare).strip(" ,;")
+        parsed = parse_source_date(bare, linked=bool(links))
+        if parsed is None and previous_source:
+            # "(Xinhua, October 27, 2023; November 2)" cites the same source twice.
+            date = parse_date(bare)
+            if date is not None and date.month is not None:
+                parsed = (previous_source, date)
+        url = links[0].href if links else (urls[0] if urls else "")
+        if parsed is not None:
+            source, date = parsed
+            previous_source = source
+            yield Found(kind, seg_start, seg_end, source=source, date=date, url=url)
+        elif links and bare and _linked_name(bare, linked=True):
+            # A hyperlinked parenthesis is a citation even without a date: "(<a>Xinhua</a>)".
+            yield Found(kind, seg_start, seg_end, source=_strip_source(bare), url=url)
+        elif urls and not bare:
+            yield Found(kind, seg_start, seg_end, url=url)
+
+
+def _linked_name(text: str, *, linked: bool) -> bool:
+    source = _strip_source(text)
+    return plausible_source(source, linked=linked) and len(source.split()) <= 8
+
+
+# -- notes ---------------------------------------------------------------------------
+
+
+def _note_segments(text: str) -> list[tuple[int, int]]:
+    """A note split into references: at top-level semicolons and where an APA entry begins."""
+    # Semicolons inside URLs do not separate references.
+    protected = list(text)
+    for s, e, _ in find_urls(text):
+        for i in range(s, e):
+            if protected[i] in ";；":
+                protected[i] = "_"
+    masked = "".join(protected)
+    spans: list[tuple[int, int]] = []
+    for seg_start, seg_end in _segments(masked, 0, len(masked)):
+        cuts = [seg_start]
+        for match in _APA_START.finditer(masked, seg_start, seg_end):
+            if match.start() > cuts[-1]:
+                cuts.append(match.start())
+        cuts.append(seg_end)
+        spans.extend(itertools.pairwise(cuts))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(text) if s.strip(" .")]
+
+
+def _container(text: str) -> str:
+    """The journal, outlet or publisher a reference's remainder names first."""
+    text = squash(text)
+    text = re.sub(r"^\([^()]{0,80}\)\s*[,.]?\s*", "", text)  # a gloss such as (标题)
+    text = re.sub(r"^(?:in|published\s+(?:by|in))\s+", "", text, flags=re.IGNORECASE)
+    text = _CONTAINER_TAIL.sub("", text)
+    return text.strip(" ,.;:*_")
+
+
+def _parse_apa(text: str) -> Found | None:
+    match = _APA.search(text)
+    if match is None:
+        return None
+    authors = match.group("authors")
+    # "See related discussion in Zenz, A." — the author list starts after the lead-in.
+    lead = re.search(r"^(?:.*\b(?:in|see|by|cf\.)\s+)", authors, re.IGNORECASE)
+    if lead and match.start("authors") == 0:
+        authors = authors[lead.end() :]
+    authors = squash(authors).strip(" ,;")
+    if not authors or len(authors) > 160 or not (authors[0].isupper() or not authors[0].isascii()):
+        return None
+    raw_date = match.group("date")
+    date = None if raw_date.replace(" ", "").lower() == "n.d." else _apa_date(raw_date)
+    parts = _sentences(match.group("rest"))
+    title = parts[0].rstrip(".") if parts else ""
+    container = _container(parts[1]) if len(parts) > 1 else ""
+    source = container if container and plausible_source(container) else authors.rstrip(".")
+    if source == authors.rstrip(".") and "," in source and re.search(r",\s*[A-Z]\.", source):
+        # A person's name is not an outlet; keep it as the author, but it is still the best name.
+        pass
+    return Found(
+        "note",
+        match.start("authors"),
+        match.end(),
+        source=squash(source),
+        author=authors,
+        date=date,
+        title=squash(title),
+    )
+
+
+def _apa_date(raw: str) -> PartialDate | None:
+    raw = squash(raw)
+    date = parse_date(raw)
+    if date is not None:
+        return date
+    year = re.match(r"\d{4}", raw)
+    return PartialDate(int(year.group())) if year else None
+
+
+def _parse_quoted(text: str) -> Found | None:
+    match = _QUOTED_TITLE.search(text)
+    if match is None:
+        return None
+    pre = squash(text[: match.start()]).strip(" ,.;:")
+    post = text[match.end() :]
+    if len(pre) > 160 or len(_sentences(pre)) > 3:
+        return None
+    title = squash(match.group("title"))
+    pre_parsed = parse_source_date(pre) if pre else None
+    if pre_parsed is not None:
+        return Found("note", 0, len(text), source=pre_parsed[0], date=pre_parsed[1], title=title)
+    date_match = DATE_RE.search(post)
+    date: PartialDate | None = from_match(date_match) if date_match else None
+    container = _container(post[: date_match.start()] if date_match else post.split(". ")[0])
+    pre = _LEAD_IN.sub("", pre)
+    if container and (len(container.split()) > 12 or not plausible_source(container)):
+        container = ""
+    if not container and not (pre and plausible_source(pre) and len(_sentences(pre)) == 1):
+        return None
+    source = container or pre
+    author = pre if container else ""
+    return Found("note", 0, len(text), source=squash(source), author=author, date=date, title=title)
+
+
+def _parse_leading(text: str) -> Found | None:
+    """``Xinhua, October 27, 2023, <title>`` at the start of a reference."""
+    match = re.match(
+        r"^(?P<source>[^,;()]{1,100}?),\s*(?P<date>" + DATE_ANY + r")(?![\w])", text, re.IGNORECASE
+    )
+    if match is None:
+        return None
+    parsed = parse_source_date(f"{match.group('source')}, {match.group('date')}")
+    if parsed is None:
+        return None
+    source, date = parsed
+    rest = squash(text[match.end() :]).strip(" ,.;:")
+    title = _sentences(rest)[0].rstrip(".") if rest and not rest.startswith("http") else ""
+    return Found("note", 0, match.end(), source=source, date=date, title=title)
+
+
+def _parse_plain(text: str) -> Found | None:
+    """``Author. Title. Publisher.`` with no date, as a last resort for a reference with a URL."""
+    sentences = _sentences(text)
+    parts = [p.rstrip(".") for p in sentences]
+    if len(parts) >= 3:
+        return Found("note", 0, len(text), author=sentences[0], title=parts[1], source=parts[-1])
+    if len(parts) == 2:
+        return Found("note", 0, len(text), source=parts[0], title=parts[1])
+    if len(parts) == 1 and len(parts[0]) <= 200:
+        return Found("note", 0, len(text), title=parts[0])
+    return None
+
+
+def notes(block: Block) -> list[Found]:
+    """The references a note holds, one record per reference and per extra URL."""
+    text = block.text
+    out: list[Found] = []
+    if _SKIP_NOTE.match(text):
+        return out
+    for seg_start, seg_end in _note_segments(text):
+        out.extend(_note_segment(block, seg_start, seg_end))
+    return out
+
+
+def _note_segment(block: Block, seg_start: int, seg_end: int) -> list[Found]:
+    raw = block.text[seg_start:seg_end]
+    excerpt = squash(raw)
+    # Alternates ("free download at URL") become records of their own.
+    alternates = [m.group("url") for m in _ALTERNATE.finditer(raw)]
+    body = _ALTERNATE.sub(" ", raw)
+    accessed_match = _ACCESSED.search(body)
+    accessed = ""
+    if accessed_match is not None:
+        found_date = DATE_RE.fullmatch(accessed_match.group("date"))
+        parsed = from_match(found_date) if found_date else None
+        accessed = parsed.iso() if parsed else ""
+        body = body[: accessed_match.start()] + " " + body[accessed_match.end() :]
+    urls: list[str] = [u for _, _, u in find_urls(body)]
+    for link in _links_in(block.links, seg_start, seg_end):
+        if link.href not in urls and link.href not in alternates:
+            urls.append(link.href)
+    alternates = [clean for clean in (a.rstrip(".,;") for a in alternates)]
+    bare = body
+    for url in urls:
+        bare = bare.replace(url, " ")
+    doi_match = DOI_RE.search(bare)
+    doi = normalise_doi(doi_match.group(1)) if doi_match else ""
+    if doi_match is not None:
+        bare = bare.replace(doi_match.group(0), " ")
+        bare = re.sub(r"\bdoi\s*:\s*", " ", bare, flags=re.IGNORECASE)
+    bare = squash(bare).strip(" ,;")
+    reference = _parse_apa(bare) or _parse_quoted(bare) or _parse_leading(bare)
+    extra: list[Found] = []
+    if reference is None:
+        # Running text: "(PRC government, December 26, 2018)", "see People's Daily, August 11".
+        sub = Block(text=raw, role="note", links=_shift(block.links, seg_start))
+        extra, _ = parentheticals(sub, "note")
+        for match in _SEE.finditer(raw):
+            source = _strip_source(match.group("source"))
+            date_match = DATE_RE.fullmatch(match.group("date"))
+            date = from_match(date_match) if date_match else None
+            if date is not None and plausible_source(source):
+                extra.append(Found("note", match.start(), match.end(), source=source, date=date))
+        for item in extra:
+            item.kind = "note" if item.kind != "caption" else item.kind
+            item.start += seg_start
+            item.anchor = item.anchor + seg_start if item.anchor >= 0 else -1
+            item.end += seg_start
+        extra.sort(key=lambda f: f.start)
+        cited = {f.url for f in extra if f.url}
+        urls = [u for u in urls if u not in cited]
+        if urls or doi:
+            reference = _parse_plain(bare) if not extra else None
+    out = list(extra)
+    if reference is not None:
+        reference.kind = "note"
+        reference.start, reference.end = seg_start, seg_end
+        reference.excerpt = excerpt
+        reference.accessed = accessed
+        reference.doi = doi
+        if not urls and doi:
+            urls = [f"https://doi.org/{doi}"]
+        if urls:
+            reference.url = urls[0]
+            reference.doi = reference.doi or doi_of_url(urls[0])
+        out.append(reference)
+        for url in urls[1:]:
+            out.append(_copy_for(reference, url, set()))
+        for url in alternates:
+            out.append(_copy_for(reference, url, {"alternate"}))
+    else:
+        template = Found("note", seg_start, seg_end, excerpt=excerpt, accessed=accessed)
+        for url in urls:
+            out.append(_copy_for(template, url, set()))
+        for url in alternates:
+            out.append(_copy_for(template, url, {"alternate"}))
+    return out
+
+
+def _copy_for(reference: Found, url: str, flags: set[str]) -> Found:
+    return dataclasses.replace(
+        reference, url=url, doi=doi_of_url(url), flags=set(reference.flags) | flags
+    )
+
+
+def _shift(links: list[Link], offset: int) -> list[Link]:
+    return [Link(link.start - offset, link.end - offset, link.href) for link in links]
+
+
+def loose_links(block: Block, used: list[tuple[int, int]]) -> list[Found]:
+    """URLs and hyperlinks of a body block that no citation took, one record each."""
+
+    def taken(start: int, end: int) -> bool:
+        return any(s <= start and end <= e for s, e in used)
+
+    out: list[Found] = []
+    seen: set[str] = set()
+    for link in block.links:
+        if taken(link.start, link.end) or link.href in seen:
+            continue
+        seen.add(link.href)
+        label = squash(block.text[link.start : link.end])
+        title = "" if label == link.href or label.startswith(("http://", "https://")) else label
+        out.append(Found("inline", link.start, link.end, url=link.href, title=title))
+    for start, end, url in find_urls(block.text):
+        if taken(start, end) or url in seen:
+            continue
+        seen.add(url)
+        out.append(Found("inline", start, end, url=url))
+    out.sort(key=lambda f: f.start)
+    return out

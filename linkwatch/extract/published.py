@@ -1,0 +1,134 @@
+"""Inferring a report's publication date from what it cites and says.
+
+Used only when neither ``--published`` nor the document's own metadata or
+dateline gives the date. The rule (documented in ``docs/extraction.md``):
+
+1. ``L`` is the latest citation date that carries a year.
+2. Authors leave the year out of dates in the year they write, so when some
+   citations are month-days without a year, the publication year ``Y`` is the
+   year after ``L`` (or a later year the text itself mentions as past, such as
+   "In January 2025"); every year-less citation is placed in ``Y``.
+3. The publication date is the latest of: the citations dated up to ``Y``
+   (year-less ones placed in ``Y``), and the months the text mentions as past
+   ("In January 2024", "A March 2024 report") no later than ``Y``.
+
+``L`` is taken among day-precise dates first ("the latest full date"), since a
+month or a year alone is weaker evidence.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from linkwatch.extract.dates import MONTH, PartialDate, month_number
+
+# "In January 2024", "a January 2024 report", "since March 2023", "early 2024". A month
+# after "by", "until" or "through" is a deadline, not something that has happened.
+_MENTION = re.compile(
+    r"(?P<before>\b\w+\s+)?(?:(?P<month>" + MONTH + r")|(?P<period>early|mid|late|end\s+of|"
+    r"start\s+of|beginning\s+of|spring|summer|autumn|fall|winter))[\s-]+(?P<year>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+_FUTURE = frozenset(
+    {
+        "by",
+        "until",
+        "till",
+        "through",
+        "thru",
+        "before",
+        "to",
+        "and",
+        "or",
+        "next",
+        "planned",
+        "target",
+    }
+)
+_PERIOD_MONTH = {
+    "early": 1,
+    "start of": 1,
+    "beginning of": 1,
+    "spring": 3,
+    "mid": 6,
+    "summer": 6,
+    "autumn": 9,
+    "fall": 9,
+    "late": 10,
+    "end of": 12,
+    "winter": 12,
+}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Inference:
+    """The publication date chosen and a sentence saying why."""
+
+    date: dt.date
+    reason: str
+
+
+def past_mentions(text: str) -> list[tuple[int, int]]:
+    """``(year, month)`` of every month or period the text speaks of as past."""
+    out: list[tuple[int, int]] = []
+    for match in _MENTION.finditer(text):
+        before = (match.group("before") or "").strip().lower()
+        if before in _FUTURE:
+            continue
+        year = int(match.group("year"))
+        if match.group("month"):
+            month = month_number(match.group("month")) or 1
+        else:
+            month = _PERIOD_MONTH.get(" ".join(match.group("period").lower().split()), 1)
+        out.append((year, month))
+    return out
+
+
+def infer_published(dates: Iterable[PartialDate], text: str) -> Inference | None:
+    """The publication date the citations and the text imply, or None when they give no year."""
+    dates = list(dates)
+    dated = [d for d in dates if d.year is not None]
+    yearless = [d for d in dates if d.year is None and d.month is not None]
+    # "The latest full date": day precision first, as "2024, February" is coarser evidence.
+    pool = [d for d in dated if d.day is not None] or [d for d in dated if d.month is not None]
+    pool = pool or dated
+    latest = max(pool, key=PartialDate.sort_key) if pool else None
+    mentions = past_mentions(text)
+    if latest is None and not mentions:
+        return None
+    if latest is not None:
+        ceiling = latest.year + 1 if latest.year is not None else 0
+    else:
+        ceiling = max(y for y, _ in mentions)
+    mentioned_years = [y for y, _ in mentions if y <= ceiling]
+    if yearless:
+        if latest is not None and latest.year is not None:
+            year = max([latest.year + 1, *mentioned_years])
+            why = (
+                f"year-less citations are placed in {year}, the year after the latest "
+                f"fully dated citation ({latest.iso()})"
+            )
+        else:
+            year = max(mentioned_years)
+            why = f"year-less citations are placed in {year}, the latest year the text mentions"
+        if year in mentioned_years:
+            why += f"; the text speaks of {year} as past"
+        candidates = [dt.date(year, d.month or 1, d.day or 1) for d in yearless]
+    else:
+        assert latest is not None or mentions
+        candidates = []
+        why = "the latest citation date"
+        year = ceiling
+    candidates.extend(
+        dt.date(d.year, d.month or 1, d.day or 1)
+        for d in dated
+        if d.year is not None and d.year <= year
+    )
+    candidates.extend(dt.date(y, m, 1) for y, m in mentions if y <= year)
+    if not candidates:
+        return None
+    chosen = max(candidates)
+    return Inference(chosen, f"inferred: {why}")

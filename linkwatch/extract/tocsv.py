@@ -1,0 +1,68 @@
+"""``linkwatch extract``: reports into a citations.csv, merged with what is already there."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from linkwatch.errors import InputError, OutputError
+from linkwatch.extract.core import Extraction, Format, extract_reports
+from linkwatch.records import MergeResult, merge_citations, read_citations, write_citations
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ExtractSummary:
+    """What one ``extract`` run did."""
+
+    output: Path
+    extractions: list[Extraction]
+    merge: MergeResult
+
+
+def parse_published(value: str) -> dt.date:
+    """The ``--published`` date; raises :class:`InputError` unless it is ``YYYY-MM-DD``."""
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise InputError(f"--published {value!r}: not a date in the form YYYY-MM-DD") from exc
+
+
+def check_output(path: Path) -> None:
+    """Refuse an output path that cannot be written, before any work is done."""
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"{path}: is a directory, not a citations file")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"{path}: cannot write (folder {parent} does not exist)")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(f"{path}: cannot write (folder {parent} is not writable)")
+    if path.exists() and not os.access(path, os.R_OK):
+        raise OutputError(f"{path}: cannot read the existing file (permission denied)")
+
+
+def extract_to_csv(
+    reports: Sequence[Path],
+    output: Path,
+    *,
+    published: dt.date | None = None,
+    fmt: Format = Format.AUTO,
+) -> ExtractSummary:
+    """Extract ``reports`` into ``output``, merging with the records already there.
+
+    The existing file is read (strictly) before anything is written and replaced
+    atomically, so a bad report or a malformed file leaves it untouched.
+    """
+    output = Path(output)
+    if not reports:
+        raise InputError("no report given")
+    check_output(output)
+    existing = read_citations(output, strict=True) if output.exists() else []
+    extractions = extract_reports(reports, published=published, fmt=fmt)
+    fresh = [c for e in extractions for c in e.citations]
+    merged = merge_citations(existing, fresh, [e.report for e in extractions])
+    write_citations(output, merged.citations)
+    return ExtractSummary(output, extractions, merged)
