@@ -60,6 +60,61 @@ def _root(
     """
 
 
+# -- extract ---------------------------------------------------------------------------------
+
+
+@app.command("extract")
+def extract_command(
+    reports: Annotated[
+        list[Path],
+        typer.Argument(help="Report files (text, HTML or Markdown).", show_default=False),
+    ],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="The citations file to write or merge into.")
+    ] = Path("citations.csv"),
+    published: Annotated[
+        str | None,
+        typer.Option("--published", help="Publication date YYYY-MM-DD (dates year-less ones)."),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="auto, text, html or markdown.")
+    ] = "auto",
+) -> None:
+    """Parse reports into citation records (citations.csv), keeping hand-edited values.
+
+    Re-running into an existing file merges: edited values are kept, new citations
+    added, vanished ones kept and flagged "removed".
+
+    Example: linkwatch extract ../shared/seed/report.txt -o citations.csv
+    """
+    from linkwatch.extract import Format, extract_to_csv, parse_published
+
+    try:
+        try:
+            chosen = Format(fmt.lower())
+        except ValueError:
+            _die(f"--format {fmt!r}: choose auto, text, html or markdown")
+        date = parse_published(published) if published is not None else None
+        summary = extract_to_csv(reports, output, published=date, fmt=chosen)
+    except LinkwatchError as exc:
+        _die(str(exc), exc.exit_code)
+    for extraction in summary.extractions:
+        kinds: dict[str, int] = {}
+        for c in extraction.citations:
+            kinds[c.kind] = kinds.get(c.kind, 0) + 1
+        urls = sum(1 for c in extraction.citations if c.url)
+        counts = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+        typer.echo(
+            f"{extraction.report}: {len(extraction.citations)} citations ({counts or 'none'}), "
+            f"{urls} with a URL; published {extraction.published or 'unknown'}"
+            f" ({extraction.published_from or 'no date found'})"
+        )
+    merge = summary.merge
+    typer.echo(
+        f"wrote {summary.output}: {merge.added} new, {merge.kept} kept, {merge.removed} removed"
+    )
+
+
 # -- preserve: archive and robustify ---------------------------------------------------------
 
 
