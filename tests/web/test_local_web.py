@@ -5,6 +5,8 @@ from __future__ import annotations
 import concurrent.futures
 import socket
 import ssl
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
@@ -405,3 +407,17 @@ def test_start_and_close_leave_nothing_listening() -> None:
     assert started < 3.0
     with pytest.raises(httpx.ConnectError):
         httpx.get(url, trust_env=False)
+
+
+def test_python_dash_m_tests_web_prints_the_case_table() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "tests.web", "--no-archive", "--seconds", "0.1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    for spec in CASE_SPECS:
+        assert spec.name in proc.stdout
+    assert "CA bundle" in proc.stdout
