@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
+from linkwatch.compare.text import PageText
 from linkwatch.errors import ExitCode, InputError
 from linkwatch.live import LiveOptions, Previous, check_live
 from linkwatch.live.run import Checked
@@ -83,7 +84,11 @@ class ArchiveStage(Protocol):
     """
 
     async def check(
-        self, url: str, citations: Sequence[Citation], live: LiveResult
+        self,
+        url: str,
+        citations: Sequence[Citation],
+        live: LiveResult,
+        text: PageText | None = None,
     ) -> Mapping[str, tuple[ArchiveResult | None, ChangeResult | None]]: ...
 
 
@@ -179,7 +184,9 @@ async def check_citations(
         lives[live.url] = live
         if archive_stage is not None:
             archive_tasks[live.url] = asyncio.ensure_future(
-                archive_stage.check(live.url, by_url[live.url], live)
+                archive_stage.check(
+                    live.url, by_url[live.url], live, stored.text if stored else None
+                )
             )
         if progress is not None:
             progress(live, len(lives), total)

@@ -9,7 +9,7 @@ import sqlite3
 from linkwatch.archives.lookup import CaptureFetch
 from linkwatch.archives.memento import Memento
 from linkwatch.compare.text import PageText
-from linkwatch.results import ArchiveResult, from_dict, to_dict
+from linkwatch.results import ArchiveResult, Fingerprint, from_dict, to_dict
 
 
 def _iso(when: dt.datetime) -> str:
@@ -132,6 +132,25 @@ class StoreArchiveCache:
                 page.text if page else "",
                 _iso(_utcnow()),
             ),
+        )
+
+    def previous_fingerprint(self, url: str) -> Fingerprint | None:
+        """The fingerprint of ``url`` from the latest finished run (not the one running now)."""
+        row = self.conn.execute(
+            "SELECT f.payload_sha1, f.text_simhash, f.title, f.content_type, f.length, f.words"
+            " FROM fingerprints f JOIN checks c ON c.id = f.check_id JOIN runs r ON r.id = c.run_id"
+            " WHERE f.url = ? AND r.state != 'running' ORDER BY f.check_id DESC LIMIT 1",
+            (url,),
+        ).fetchone()
+        if row is None:
+            return None
+        return Fingerprint(
+            payload_sha1=row[0],
+            text_simhash=row[1],
+            title=row[2],
+            content_type=row[3],
+            length=int(row[4]),
+            words=int(row[5]),
         )
 
     def note_drift(self, url: str, changed: bool, changed_since_last_run: bool | None) -> str:

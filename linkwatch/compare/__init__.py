@@ -7,7 +7,13 @@ scores the live page against the cited capture (tiers and figures), and
 
 from __future__ import annotations
 
-from linkwatch.compare.drift import DEFAULT_THRESHOLDS, Thresholds, changed_since, compare_pages
+from linkwatch.compare.drift import (
+    DEFAULT_THRESHOLDS,
+    Thresholds,
+    changed_since,
+    compare_pages,
+    compare_with_fingerprint,
+)
 from linkwatch.compare.figures import Figure, figures_present, find_figures
 from linkwatch.compare.similarity import cosine, hamming, jaccard, shingles, simhash, text_simhash
 from linkwatch.compare.text import (
@@ -26,6 +32,7 @@ __all__ = [
     "Thresholds",
     "changed_since",
     "compare_pages",
+    "compare_with_fingerprint",
     "cosine",
     "decode_body",
     "extract_main_text",

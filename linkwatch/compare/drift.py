@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 
 from linkwatch.compare.figures import figures_present, find_figures
-from linkwatch.compare.similarity import cosine, hamming, jaccard, shingles
+from linkwatch.compare.similarity import cosine, hamming, jaccard, shingles, text_simhash
 from linkwatch.compare.text import PageText, tokens
 from linkwatch.results import ChangeResult, Fingerprint
 from linkwatch.status import ChangeStatus
@@ -36,6 +36,10 @@ class Thresholds:
 
 DEFAULT_THRESHOLDS = Thresholds()
 
+#: Main text beyond this many characters is not compared (both sides are cut alike), which
+#: bounds the memory a run holds for pages waiting on a slow archive.
+MAX_COMPARE_CHARS = 50_000
+
 
 def compare_pages(
     cited: PageText,
@@ -54,7 +58,8 @@ def compare_pages(
         figures_live=tuple(f.text for f in in_live),
         figures_missing_live=tuple(f.text for f in missing_live),
     )
-    cited_toks, live_toks = tokens(cited.text), tokens(live.text)
+    cited_toks = tokens(cited.text[:MAX_COMPARE_CHARS])
+    live_toks = tokens(live.text[:MAX_COMPARE_CHARS])
     if len(cited_toks) < thresholds.min_words:
         return dataclasses.replace(
             base,
@@ -117,3 +122,43 @@ def changed_since(
     if previous.payload_sha1 and current.payload_sha1:
         return True
     return None
+
+
+def compare_with_fingerprint(
+    cited: PageText,
+    live: Fingerprint,
+    context: str = "",
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> ChangeResult:
+    """Compare the cited capture with a live page known only by its fingerprint.
+
+    Used when the live page's text is not at hand: SimHash distance stands in for
+    resemblance and the word counts for shrinkage; figures are checked in the
+    capture only.
+    """
+    wanted = find_figures(context) if context else []
+    in_capture, missing_capture = figures_present(wanted, f"{cited.title} {cited.text}")
+    base = ChangeResult(
+        status=ChangeStatus.UNKNOWN,
+        figures_in_capture=tuple(f.text for f in in_capture),
+        figures_missing_from_capture=tuple(f.text for f in missing_capture),
+    )
+    cited_words = len(tokens(cited.text))
+    if cited_words < thresholds.min_words or not live.text_simhash:
+        return dataclasses.replace(base, reason="not enough text to compare")
+    bits = hamming(text_simhash(cited.text), live.text_simhash)
+    shrink = 1.0 - live.words / cited_words
+    if bits <= thresholds.run_to_run_bits:
+        return dataclasses.replace(
+            base, status=ChangeStatus.UNCHANGED, reason=f"SimHash {bits} bit(s) from the capture"
+        )
+    if shrink > thresholds.off_topic_shrink:
+        return dataclasses.replace(
+            base,
+            status=ChangeStatus.CHANGED,
+            off_topic=True,
+            reason=f"replaced: main text shrank by {shrink:.0%}",
+        )
+    return dataclasses.replace(
+        base, status=ChangeStatus.CHANGED, reason=f"edited: SimHash {bits} bits from the capture"
+    )

@@ -91,6 +91,8 @@ class Checked:
     live: LiveResult
     etag: str = ""
     last_modified: str = ""
+    text: PageText | None = None
+    """The page's main text, handed to ``on_result`` for change detection, then dropped."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -260,7 +262,7 @@ class _LiveStage:
 
     def _finish(self, url: str, live: LiveResult, checked: Checked | None = None) -> None:
         checked = checked or Checked(live=live)
-        self.results[url] = checked
+        self.results[url] = dataclasses.replace(checked, text=None)
         if self.on_result is not None:
             self.on_result(checked)
 
@@ -431,6 +433,7 @@ class _LiveStage:
             ),
             etag=end.headers.get("etag", "") if ok else "",
             last_modified=end.headers.get("last-modified", "") if ok else "",
+            text=text if ok else None,
         )
 
     async def _probe(self, url: str) -> Probe:
