@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
@@ -421,3 +422,12 @@ def test_python_dash_m_tests_web_prints_the_case_table() -> None:
     for spec in CASE_SPECS:
         assert spec.name in proc.stdout
     assert "CA bundle" in proc.stdout
+
+
+def test_docs_list_every_case_with_its_expected_status() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "testing.md").read_text()
+    for spec in CASE_SPECS:
+        row = f"| `{spec.name}` | {spec.host} | `{spec.path}` |"
+        assert row in doc, spec.name
+        line = next(line for line in doc.splitlines() if line.startswith(row))
+        assert f"| `{spec.expected_live}` |" in line, spec.name
