@@ -13,10 +13,12 @@ the next few (`fail_next`), for rate-limit and lookup-failed tests.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import datetime
 import io
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -197,6 +199,15 @@ def find_pywb_bin() -> Path:
     return directory
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: get SIGTERM if the test process dies without tearing down."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 def _free_port() -> int:
     import socket
 
@@ -269,6 +280,7 @@ class LocalArchive:
             stdout=log_file,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
         )
         log_file.close()
         seed = self.workdir / "seed.warc.gz"
