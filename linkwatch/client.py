@@ -53,6 +53,8 @@ class ClientConfig:
     """A PEM file of extra CAs to trust (a private CA), on top of the usual roots."""
     allow_private: bool = False
     """Let the client connect to loopback and private addresses."""
+    allowed_networks: tuple[str, ...] = ()
+    """Networks (CIDR) let through even when private, e.g. one local service."""
     http2: bool = True
     connections_per_host: int = 4
     max_idle_pools: int = 256
@@ -88,9 +90,21 @@ def make_ssl_context(ca_bundle: Path | None = None) -> ssl.SSLContext:
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """A network backend that resolves names itself and refuses non-public addresses."""
 
-    def __init__(self, allow_private: bool, inner: httpcore.AsyncNetworkBackend | None = None):
+    def __init__(
+        self,
+        allow_private: bool,
+        inner: httpcore.AsyncNetworkBackend | None = None,
+        allowed_networks: tuple[str, ...] = (),
+    ) -> None:
         self._allow_private = allow_private
         self._inner = inner or httpcore.AnyIOBackend()
+        self._allowed = [ipaddress.ip_network(n, strict=False) for n in allowed_networks]
+
+    def _permitted(self, address: str) -> bool:
+        if self._allow_private or is_public_address(address):
+            return True
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        return any(ip in network for network in self._allowed)
 
     async def connect_tcp(
         self,
@@ -103,7 +117,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         addresses = await _resolve(host, port, timeout)
         if not self._allow_private:
             for address in addresses:
-                if not is_public_address(address):
+                if not self._permitted(address):
                     raise BlockedAddressError(
                         f"{host} resolves to {address}, a non-public address"
                         " (allow it with --allow-private)"
@@ -203,7 +217,9 @@ class PerHostTransport(httpx.AsyncBaseTransport):
     def __init__(self, config: ClientConfig) -> None:
         self._config = config
         self._ssl_context = make_ssl_context(config.ca_bundle)
-        self._backend = GuardedBackend(config.allow_private)
+        self._backend = GuardedBackend(
+            config.allow_private, allowed_networks=config.allowed_networks
+        )
         self._pools: collections.OrderedDict[tuple[str, str, int | None], _GuardedTransport] = (
             collections.OrderedDict()
         )
