@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
+from linkwatch.archives.config import ArchiveOptions
 from linkwatch.compare.text import PageText
 from linkwatch.errors import ExitCode, InputError
 from linkwatch.live import LiveOptions, Previous, check_live
@@ -60,6 +61,8 @@ class CheckOptions:
     """Minimum days between two counted failed runs."""
     confirm_now: bool = False
     """Call a failing URL dead at once (a one-off audit)."""
+    archives: ArchiveOptions = dataclasses.field(default_factory=ArchiveOptions)
+    """Which web archives to ask, and how (``enabled=False``: live check only)."""
 
     def validate(self) -> None:
         """Raise :class:`InputError` naming the first bad option."""
@@ -143,16 +146,33 @@ def run_check(
     citations = read_citations(citations_file)
     db = options.db or default_db_path(citations_file)
     with Store(db) as store:
-        return asyncio.run(
-            check_citations(
-                citations,
-                options,
-                store,
-                citations_file=str(citations_file),
-                progress=progress,
-                archive_stage=archive_stage,
+
+        async def run() -> RunResult:
+            if archive_stage is not None or not options.archives.enabled:
+                return await check_citations(
+                    citations,
+                    options,
+                    store,
+                    citations_file=str(citations_file),
+                    progress=progress,
+                    archive_stage=archive_stage,
+                )
+            from linkwatch.archives.stage import ArchiveStage as Archives
+
+            stage = Archives(
+                options.archives, db=db, citations=citations, user_agent=options.live.user_agent
             )
-        )
+            async with stage:
+                return await check_citations(
+                    citations,
+                    options,
+                    store,
+                    citations_file=str(citations_file),
+                    progress=progress,
+                    archive_stage=stage,
+                )
+
+        return asyncio.run(run())
 
 
 async def check_citations(

@@ -15,6 +15,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from linkwatch import __version__
+from linkwatch.archives.config import ArchiveOptions
 from linkwatch.errors import ExitCode, LinkwatchError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
@@ -160,6 +161,9 @@ def archive_command(
         str,
         typer.Option("--if-not-archived-within", help="Reuse a capture this recent (30d)."),
     ] = "30d",
+    poll_interval: Annotated[
+        float, typer.Option("--poll-interval", help="Seconds between Save Page Now job polls.")
+    ] = 6.0,
 ) -> None:
     """Ask archives to capture what the latest check found at risk; write the links back.
 
@@ -188,6 +192,8 @@ def archive_command(
         _die("--warc was given but --to does not include warc")
     if wacz and "warc" not in targets:
         _die("--wacz needs warc in --to")
+    if poll_interval < 0:
+        _die(f"--poll-interval: {poll_interval} is negative")
     verdicts = DEFAULT_VERDICTS
     if only is not None:
         try:
@@ -214,7 +220,10 @@ def archive_command(
             dry_run=dry_run,
             allow_private=allow_private,
             spn=SpnOptions(
-                endpoint=wayback_url, keys=keys, if_not_archived_within=if_not_archived_within
+                endpoint=wayback_url,
+                keys=keys,
+                if_not_archived_within=if_not_archived_within,
+                poll_interval=poll_interval,
             ),
             record_targets=tuple(records),
         )
@@ -330,8 +339,30 @@ def check_command(
     user_agent: Annotated[
         str | None, typer.Option("--user-agent", help="The User-Agent header to send.")
     ] = None,
+    archive: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--archive",
+            help="NAME=URL: also ask this Memento archive (TimeGate = URL + page URL); repeatable.",
+        ),
+    ] = None,
+    archive_only: Annotated[
+        bool,
+        typer.Option(
+            "--archive-only", help="Ask only the --archive archives, not the Internet Archive."
+        ),
+    ] = False,
+    no_archive: Annotated[
+        bool, typer.Option("--no-archive", help="Skip web archives: live check only.")
+    ] = False,
+    archive_window: Annotated[
+        int | None,
+        typer.Option(
+            "--archive-window", help="Days around the citation date a capture may be (14)."
+        ),
+    ] = None,
 ) -> None:
-    """Check every cited URL on the live web, remember the results, and judge each citation.
+    """Check every cited URL live and in web archives, remember the results, judge each citation.
 
     Exit codes: 0 nothing wrong, 1 lost or drifted sources, 2 usage or input
     error, 3 inconclusive (the network looks down).
@@ -347,6 +378,7 @@ def check_command(
 
     if confirm_now and (confirm_runs != 3 or confirm_days != 3.0):
         _die("--confirm-now cannot be combined with --confirm-runs or --confirm-days")
+    archive_options = _archive_options(archive or [], archive_only, no_archive, archive_window)
     live = LiveOptions(
         concurrency=concurrency,
         per_host=per_host,
@@ -367,6 +399,7 @@ def check_command(
         confirm_runs=confirm_runs,
         confirm_days=confirm_days,
         confirm_now=confirm_now,
+        archives=archive_options,
     )
     progress = _CheckProgress() if sys.stderr.isatty() and not json_out else None
     try:
@@ -389,6 +422,46 @@ def check_command(
     if run.inconclusive:
         typer.echo(f"check: inconclusive: {run.inconclusive_reason}", err=True)
     raise typer.Exit(int(code))
+
+
+def _archive_options(
+    specs: list[str], only: bool, off: bool, window: int | None
+) -> ArchiveOptions:
+    """The archive options of ``check``; conflicting or malformed options end the command."""
+    import dataclasses
+
+    from linkwatch.archives.config import parse_archive_option
+
+    if off:
+        given = [
+            name
+            for name, used in (
+                ("--archive", bool(specs)),
+                ("--archive-only", only),
+                ("--archive-window", window is not None),
+            )
+            if used
+        ]
+        if given:
+            _die(f"--no-archive cannot be combined with {', '.join(given)}")
+        return ArchiveOptions(enabled=False)
+    if only and not specs:
+        _die("--archive-only needs at least one --archive NAME=URL")
+    if window is not None and window < 0:
+        _die(f"--archive-window: {window} is negative")
+    try:
+        added = tuple(parse_archive_option(spec) for spec in specs)
+    except LinkwatchError as exc:
+        _die(str(exc), exc.exit_code)
+    options = ArchiveOptions()
+    archives = added if only else options.archives + added
+    names = [a.name for a in archives]
+    duplicate = next((n for n in names if names.count(n) > 1), None)
+    if duplicate is not None:
+        _die(f"--archive: the name {duplicate!r} is used twice")
+    if window is not None:
+        options = dataclasses.replace(options, window_days=window)
+    return dataclasses.replace(options, archives=archives)
 
 
 class _CheckProgress:

@@ -143,6 +143,8 @@ class ArchiveSession:
         """Closest captures the availability API reported, by URL."""
         self.requests = 0
         self.rate_limited = 0
+        self.down = ""
+        """Why the archive could not be reached in this run; empty while it can."""
 
     # -- one request, politely ---------------------------------------------
 
@@ -162,6 +164,10 @@ class ArchiveSession:
         page's own and is returned, not retried. Raises :class:`ArchiveUnavailable`.
         """
         opts = self.options
+        if self.down:
+            raise ArchiveUnavailable(
+                f"{self.config.name}: unreachable earlier in this run ({self.down})"
+            )
         problem = ""
         for attempt in range(opts.retries + 1):
             await gate.acquire()
@@ -176,6 +182,13 @@ class ArchiveSession:
                         body = await self._read_capped(response)
                     finally:
                         await response.aclose()
+            except httpx.ConnectError as exc:
+                # Refused or unresolvable: the archive is not there for this run; asking
+                # again for every URL would only slow an offline run down.
+                self.down = str(exc) or type(exc).__name__
+                raise ArchiveUnavailable(
+                    f"{self.config.name}: cannot connect ({self.down})"
+                ) from exc
             except (httpx.TransportError, TimeoutError) as exc:
                 problem = f"{type(exc).__name__}: {exc}".rstrip(": ") or type(exc).__name__
                 if isinstance(exc, TimeoutError | httpx.TimeoutException):
