@@ -120,8 +120,9 @@ def extract_text(
         pub, pub_from = document.published, document.published_from
     else:
         inference = infer_published(
-            [f.date for _, f in found if f.date is not None],
+            [f.date for b, f in found if f.date is not None and b.role != "note"],
             " ".join(b.text for b in document.blocks if b.role != "note"),
+            [f.date for b, f in found if f.date is not None and b.role == "note"],
         )
         pub = inference.date if inference else None
         pub_from = inference.reason if inference else ""

@@ -24,11 +24,15 @@ from linkwatch.extract.urls import (
 _OPEN = "(（"
 _PARENS = re.compile(r"[()（）]")
 
+# What may follow the date: a page ("p. 4"), or a remark ("— see note 1", "emphasis added").
+_TAIL = (
+    r"(?:\s*[,:—–]\s*(?:(?:pp?\.\s*)?[\divxlc]+(?:\s*[-–]\s*\d+)?"
+    r"|(?:see|cf\.|note|emphasis|translation|translated|quoted|citing|via|author)\b[^()]{0,60}))?"
+)
 # "Source, <date>" with the date at the end; the source is everything before the comma
 # that precedes the date, so sources may hold commas themselves.
 _SOURCE_DATE = re.compile(
-    r"^(?P<source>.+?)\s*[,，]\s*(?P<date>" + DATE_ANY + r")"
-    r"(?:\s*[,:]\s*(?:pp?\.\s*)?[\dívxlc]+(?:\s*[-–]\s*\d+)?)?\s*\.?$",
+    r"^(?P<source>.+?)\s*[,，]\s*(?P<date>" + DATE_ANY + r")" + _TAIL + r"\s*\.?$",
     re.IGNORECASE,
 )
 # "Zenz 2023", "Smith and Jones 2021a", "Byler et al. 2022" (author–date without a comma).
@@ -342,7 +346,7 @@ def _parse_apa(text: str) -> Found | None:
         return None
     authors = match.group("authors")
     # "See related discussion in Zenz, A." — the author list starts after the lead-in.
-    lead = re.search(r"^(?:.*\b(?:in|see|by|cf\.)\s+)", authors, re.IGNORECASE)
+    lead = re.search(r"^(?:.*\b(?:in|see(?:\s+also)?|by|cf\.)\s+)", authors, re.IGNORECASE)
     if lead and match.start("authors") == 0:
         authors = authors[lead.end() :]
     authors = squash(authors).strip(" ,;")

@@ -3,17 +3,17 @@
 Used only when neither ``--published`` nor the document's own metadata or
 dateline gives the date. The rule (documented in ``docs/extraction.md``):
 
-1. ``L`` is the latest citation date that carries a year.
+1. ``L`` is the latest full date cited in the body (day-precise first, then
+   month-precise; the notes' dates only when the body has none).
 2. Authors leave the year out of dates in the year they write, so when some
    citations are month-days without a year, the publication year ``Y`` is the
    year after ``L`` (or a later year the text itself mentions as past, such as
-   "In January 2025"); every year-less citation is placed in ``Y``.
+   "In January 2025"); every year-less citation is placed in ``Y``. When ``L``
+   comes from the notes (the body dates nothing fully), ``Y`` is ``L``'s year:
+   notes write full dates whatever the year.
 3. The publication date is the latest of: the citations dated up to ``Y``
    (year-less ones placed in ``Y``), and the months the text mentions as past
    ("In January 2024", "A March 2024 report") no later than ``Y``.
-
-``L`` is taken among day-precise dates first ("the latest full date"), since a
-month or a year alone is weaker evidence.
 """
 
 from __future__ import annotations
@@ -87,14 +87,25 @@ def past_mentions(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def infer_published(dates: Iterable[PartialDate], text: str) -> Inference | None:
-    """The publication date the citations and the text imply, or None when they give no year."""
-    dates = list(dates)
-    dated = [d for d in dates if d.year is not None]
-    yearless = [d for d in dates if d.year is None and d.month is not None]
-    # "The latest full date": day precision first, as "2024, February" is coarser evidence.
-    pool = [d for d in dated if d.day is not None] or [d for d in dated if d.month is not None]
-    pool = pool or dated
+def infer_published(
+    dates: Iterable[PartialDate], text: str, note_dates: Iterable[PartialDate] = ()
+) -> Inference | None:
+    """The publication date the citations and the text imply, or None when they give no year.
+
+    ``dates`` are the body's citation dates, ``note_dates`` those of the notes.
+    """
+    body = list(dates)
+    notes = list(note_dates)
+    dated = [d for d in body + notes if d.year is not None]
+    yearless = [d for d in body + notes if d.year is None and d.month is not None]
+    # "The latest full date" is read in the body, where the author chose to write or omit the
+    # year; notes write full dates whatever the year. A year alone cannot show that choice.
+    pool = [d for d in body if d.year is not None and d.month is not None]
+    # The stylistic rule only reads the body; a note's full date is a lower bound, not a sign
+    # that the year-less citations come after it.
+    from_body = bool(pool)
+    pool = pool or [d for d in notes if d.year is not None and d.month is not None] or dated
+    pool = [d for d in pool if d.day is not None] or pool
     latest = max(pool, key=PartialDate.sort_key) if pool else None
     mentions = past_mentions(text)
     if latest is None and not mentions:
@@ -105,11 +116,17 @@ def infer_published(dates: Iterable[PartialDate], text: str) -> Inference | None
         ceiling = max(y for y, _ in mentions)
     mentioned_years = [y for y, _ in mentions if y <= ceiling]
     if yearless:
-        if latest is not None and latest.year is not None:
+        if latest is not None and latest.year is not None and from_body:
             year = max([latest.year + 1, *mentioned_years])
             why = (
                 f"year-less citations are placed in {year}, the year after the latest "
-                f"fully dated citation ({latest.iso()})"
+                f"fully dated citation in the text ({latest.iso()})"
+            )
+        elif latest is not None and latest.year is not None:
+            year = max([latest.year, *mentioned_years])
+            why = (
+                f"year-less citations are placed in {year}, the year of the latest "
+                f"fully dated reference in the notes ({latest.iso()})"
             )
         else:
             year = max(mentioned_years)
