@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+import signal
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -22,7 +24,7 @@ from linkwatch.archives.config import ArchiveOptions
 from linkwatch.compare.text import PageText
 from linkwatch.errors import ExitCode, InputError
 from linkwatch.live import LiveOptions, Previous, check_live
-from linkwatch.live.run import Checked
+from linkwatch.live.run import Checked, LiveRun
 from linkwatch.live.urls import citation_key
 from linkwatch.records import Citation, read_citations
 from linkwatch.results import (
@@ -36,6 +38,8 @@ from linkwatch.status import LiveStatus, Verdict
 from linkwatch.store import ConfirmPolicy, Store, UrlHistory, advance, default_db_path
 from linkwatch.store.history import iso, parse_iso, utc_now
 from linkwatch.verdict import judge
+
+logger = logging.getLogger(__name__)
 
 #: Verdicts that make a run exit 1 by default.
 DEFAULT_FAIL_ON: frozenset[Verdict] = frozenset({Verdict.LOST, Verdict.DRIFTED})
@@ -136,8 +140,13 @@ def run_check(
     *,
     progress: Progress | None = None,
     archive_stage: ArchiveStage | None = None,
+    handle_signals: bool = False,
 ) -> RunResult:
     """Check every citation in ``citations_file`` and store the run; returns it.
+
+    With ``handle_signals`` a first SIGINT or SIGTERM stops the run early: the
+    run comes back (and is stored) with ``complete=False``, URLs not reached as
+    ``not-checked``; a second signal acts as usual.
 
     Raises :class:`InputError` for bad options or a bad citations file and
     :class:`linkwatch.errors.StoreLockedError` when another run holds the store.
@@ -148,6 +157,9 @@ def run_check(
     with Store(db) as store:
 
         async def run() -> RunResult:
+            stop = asyncio.Event()
+            if handle_signals:
+                _stop_on_signals(stop)
             if archive_stage is not None or not options.archives.enabled:
                 return await check_citations(
                     citations,
@@ -156,6 +168,7 @@ def run_check(
                     citations_file=str(citations_file),
                     progress=progress,
                     archive_stage=archive_stage,
+                    stop=stop,
                 )
             from linkwatch.archives.stage import ArchiveStage as Archives
 
@@ -170,6 +183,7 @@ def run_check(
                     citations_file=str(citations_file),
                     progress=progress,
                     archive_stage=stage,
+                    stop=stop,
                 )
 
         return asyncio.run(run())
@@ -183,8 +197,12 @@ async def check_citations(
     citations_file: str = "",
     progress: Progress | None = None,
     archive_stage: ArchiveStage | None = None,
+    stop: asyncio.Event | None = None,
 ) -> RunResult:
-    """The run itself, on an open store (see the module docstring)."""
+    """The run itself, on an open store (see the module docstring).
+
+    When ``stop`` is set the run ends early, marked incomplete (see :func:`run_check`).
+    """
     run_id = store.begin_run(citations_file, _options_record(options))
     keys = {c.id: citation_key(c) for c in citations}
     by_url: dict[str, list[Citation]] = {}
@@ -222,11 +240,14 @@ async def check_citations(
         for url, h in history.items()
         if url in to_fetch and (h.etag or h.last_modified)
     }
-    live_run = await check_live(
-        to_fetch,
-        options.live,
-        previous=previous,
-        on_result=lambda checked: landed(checked.live, checked),
+    live_run, interrupted = await _until_stopped(
+        check_live(
+            to_fetch,
+            options.live,
+            previous=previous,
+            on_result=lambda checked: landed(checked.live, checked),
+        ),
+        stop,
     )
     now = utc_now()
     policy = ConfirmPolicy(runs=options.confirm_runs, days=options.confirm_days)
@@ -248,11 +269,19 @@ async def check_citations(
         else:
             lives[url] = _with_history(checked.live, after, options.confirm_now)
     archives: dict[str, tuple[ArchiveResult | None, ChangeResult | None]] = {}
+    interrupted = await _finish_tasks(list(archive_tasks.values()), stop, interrupted)
     for task in archive_tasks.values():
-        archives.update(await task)
+        if not task.cancelled():
+            archives.update(task.result())
     results = []
     for c in citations:
         cited = lives.get(keys[c.id]) if keys[c.id] else None
+        if cited is None and interrupted and keys[c.id]:
+            cited = LiveResult(
+                url=keys[c.id],
+                status=LiveStatus.NOT_CHECKED,
+                reason="not checked: the run was interrupted",
+            )
         archive, change = archives.get(c.id, (None, None))
         verdict, action = judge(c, cited, archive, change)
         results.append(
@@ -270,13 +299,75 @@ async def check_citations(
         started_at=store.started_at(run_id),
         finished_at=iso(utc_now()),
         citations_file=citations_file,
+        complete=not interrupted,
         inconclusive=bool(live_run.outage),
         inconclusive_reason=live_run.outage,
         results=tuple(results),
         skipped=tuple(skipped_lines),
     )
-    store.finish_run(run, [] if live_run.outage else histories)
+    # An interrupted run advances no history: its failures were not all seen.
+    store.finish_run(run, [] if live_run.outage or interrupted else histories)
     return run
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    """Set ``stop`` on the first SIGINT or SIGTERM, then give both signals back their defaults."""
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGINT, signal.SIGTERM)
+
+    def stopped(signum: int) -> None:
+        logger.warning(
+            "%s: stopping; the reports will be marked incomplete", signal.Signals(signum).name
+        )
+        stop.set()
+        for sig in signals:
+            loop.remove_signal_handler(sig)
+
+    for sig in signals:
+        loop.add_signal_handler(sig, stopped, sig)
+
+
+async def _until_stopped(
+    work: Coroutine[object, object, LiveRun], stop: asyncio.Event | None
+) -> tuple[LiveRun, bool]:
+    """The live stage's outcome, or an empty one and ``True`` when ``stop`` was set first."""
+    if stop is None:
+        return await work, False
+    task = asyncio.ensure_future(work)
+    waiter = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        waiter.cancel()
+        return task.result(), False
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    return LiveRun(results={}), True
+
+
+async def _finish_tasks(
+    tasks: list[asyncio.Task[ArchiveAnswer]], stop: asyncio.Event | None, interrupted: bool
+) -> bool:
+    """Wait for the archive lookups, unless ``stop`` is set: then cancel what is left.
+
+    Returns whether the run was interrupted.
+    """
+    pending = {t for t in tasks if not t.done()}
+    if pending and not interrupted and stop is not None:
+        waiter = asyncio.ensure_future(stop.wait())
+        while pending and not waiter.done():
+            done, _ = await asyncio.wait(
+                pending | {waiter}, return_when=asyncio.FIRST_COMPLETED
+            )
+            pending -= done
+        interrupted = waiter.done()
+        waiter.cancel()
+    elif pending and not interrupted:
+        await asyncio.wait(pending)
+        pending = set()
+    for t in pending:
+        t.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    return interrupted
 
 
 def _set_aside(

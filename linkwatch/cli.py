@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -284,9 +284,11 @@ def robustify_command(
 
 @app.command("check")
 def check_command(
+    ctx: typer.Context,
     citations: Annotated[
-        Path, typer.Argument(help="The citations file to check.")
-    ] = Path("citations.csv"),
+        Path | None,
+        typer.Argument(help="The citations file to check (default: config, or citations.csv)."),
+    ] = None,
     concurrency: Annotated[
         int, typer.Option("--concurrency", help="Requests at once, over all hosts.")
     ] = 32,
@@ -361,21 +363,45 @@ def check_command(
             "--archive-window", help="Days around the citation date a capture may be (14)."
         ),
     ] = None,
+    fail_on: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fail-on", help="Verdicts that make the exit code 1 (default lost,drifted; none)."
+        ),
+    ] = None,
+    reports: Annotated[
+        Path | None,
+        typer.Option("--reports", help="Folder for REPORTS/RUN-ID/ (default reports/ beside)."),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="linkwatch.toml or pyproject.toml to use.")
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="Only warnings and errors on stderr.")
+    ] = False,
+    verbose: Annotated[
+        int, typer.Option("-v", "--verbose", count=True, help="More detail on stderr (-vv).")
+    ] = 0,
 ) -> None:
     """Check every cited URL live and in web archives, remember the results, judge each citation.
 
-    Exit codes: 0 nothing wrong, 1 lost or drifted sources, 2 usage or input
-    error, 3 inconclusive (the network looks down).
+    Writes report.md, report.html, results.json and results.csv to
+    REPORTS/RUN-ID/ and points REPORTS/latest there. Options not given are taken
+    from linkwatch.toml or [tool.linkwatch] (see --config).
 
-    Example: linkwatch check citations.csv --per-host 2 --max-age 12h --json
+    Exit codes: 0 nothing wrong, 1 a verdict in --fail-on (default lost, drifted),
+    2 usage or input error, 3 inconclusive (the network looks down, or the run
+    was interrupted by SIGINT/SIGTERM: its reports are still written, marked incomplete).
+
+    Example: linkwatch check citations.csv --per-host 2 --max-age 12h --fail-on lost,drifted
     """
     import dataclasses
-    import json
 
     from linkwatch.check import CheckOptions, exit_code_for, run_check
     from linkwatch.live.options import LiveOptions
-    from linkwatch.results import SCHEMA_VERSION, to_dict
 
+    if quiet and verbose:
+        _die("-q/--quiet and -v/--verbose cannot be used together")
     if confirm_now and (confirm_runs != 3 or confirm_days != 3.0):
         _die("--confirm-now cannot be combined with --confirm-runs or --confirm-days")
     archive_options = _archive_options(archive or [], archive_only, no_archive, archive_window)
@@ -401,27 +427,145 @@ def check_command(
         confirm_now=confirm_now,
         archives=archive_options,
     )
-    progress = _CheckProgress() if sys.stderr.isatty() and not json_out else None
+    try:
+        settings, options = _check_settings(ctx, citations, config, options, fail_on, reports)
+    except LinkwatchError as exc:
+        _die(str(exc), exc.exit_code)
+    verbosity = -1 if quiet else verbose or settings.verbosity
+    _setup_logging(verbosity)
+    citations = settings.citations or Path("citations.csv")
+    progress = (
+        _CheckProgress() if sys.stderr.isatty() and not json_out and verbosity >= 0 else None
+    )
     try:
         if progress is not None:
             with progress:
-                run = run_check(citations, options, progress=progress.update)
+                run = run_check(
+                    citations, options, progress=progress.update, handle_signals=True
+                )
         else:
-            run = run_check(citations, options)
+            run = run_check(citations, options, handle_signals=True)
+        previous, folder = _write_check_reports(run, options, citations, settings)
     except LinkwatchError as exc:
         _die(str(exc), exc.exit_code)
-    code = exit_code_for(run)
+    code = exit_code_for(run, frozenset(settings.fail_on))
     if json_out:
-        document = {"schema_version": SCHEMA_VERSION, "run": to_dict(run)}
-        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        from linkwatch.report.jsondoc import render_json
+
+        typer.echo(render_json(run, previous), nl=False)
     verdicts: dict[str, int] = {}
     for r in run.results:
         verdicts[r.verdict.value] = verdicts.get(r.verdict.value, 0) + 1
     counts = ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())) or "no citations"
-    typer.echo(f"check: run {run.run_id}: {len(run.results)} citations: {counts}", err=True)
+    if verbosity >= 0 or code != ExitCode.OK:
+        typer.echo(
+            f"check: run {run.run_id}: {len(run.results)} citations: {counts}; reports in {folder}",
+            err=True,
+        )
+    if not run.complete:
+        typer.echo("check: interrupted: the reports are marked incomplete", err=True)
     if run.inconclusive:
         typer.echo(f"check: inconclusive: {run.inconclusive_reason}", err=True)
     raise typer.Exit(int(code))
+
+
+#: ``check`` parameters and the option fields they set (``table.field`` for nested options).
+_CHECK_FIELDS: dict[str, str] = {
+    "concurrency": "live.concurrency",
+    "per_host": "live.per_host",
+    "host_interval": "live.host_interval",
+    "timeout": "live.timeout",
+    "retries": "live.retries",
+    "ca_bundle": "live.ca_bundle",
+    "allow_private": "live.allow_private",
+    "canary": "live.canary",
+    "user_agent": "live.user_agent",
+    "db": "db",
+    "max_age": "max_age",
+    "exclude": "exclude",
+    "confirm_runs": "confirm_runs",
+    "confirm_days": "confirm_days",
+    "confirm_now": "confirm_now",
+    "no_archive": "archives.enabled",
+    "archive_window": "archives.window_days",
+    "archive": "archives.archives",
+    "archive_only": "archives.archives",
+}
+
+
+def _check_settings(
+    ctx: typer.Context,
+    citations: Path | None,
+    config_path: Path | None,
+    cli_options: object,
+    fail_on: list[str] | None,
+    reports: Path | None,
+) -> tuple[Any, Any]:
+    """The run settings and check options: defaults, then the config file, then the command line.
+
+    Only options given on the command line override the file; the rest keep the
+    file's value (or the default).
+    """
+    from linkwatch.archives.config import ArchiveOptions as Archives
+    from linkwatch.check import CheckOptions
+    from linkwatch.config import RunSettings, load_config
+    from linkwatch.report.model import parse_verdicts
+
+    config = load_config(config_path, citations=citations)
+    given: dict[str, Any] = {}
+    for param, path in _CHECK_FIELDS.items():
+        source = ctx.get_parameter_source(param)
+        if getattr(source, "name", "") != "COMMANDLINE":
+            continue
+        value: Any = cli_options
+        for part in path.split("."):
+            value = getattr(value, part)
+        given[path] = value
+    if "archives.archives" in given and not ctx.params.get("archive_only"):
+        base = config.build(CheckOptions).archives.archives
+        defaults = Archives().archives
+        added = [a for a in given["archives.archives"] if a not in defaults and a not in base]
+        given["archives.archives"] = (*base, *added)
+    options = config.build(CheckOptions, given)
+    options.validate()
+    settings = config.build(
+        RunSettings,
+        {
+            "citations": citations,
+            "reports": reports,
+            "fail_on": tuple(sorted(parse_verdicts(fail_on))) if fail_on else None,
+        },
+    )
+    return settings, options
+
+
+def _write_check_reports(
+    run: Any, options: Any, citations: Path, settings: Any
+) -> tuple[Any, Path]:
+    """Write the run's four report files; returns the previous run compared with and the folder."""
+    from linkwatch.report.history import previous_run
+    from linkwatch.report.writer import write_reports
+    from linkwatch.store.db import Store, default_db_path
+
+    with Store(options.db or default_db_path(citations), lock=False) as store:
+        previous = previous_run(store, run.run_id)
+    folder = settings.reports or Path(citations).resolve().parent / "reports"
+    return previous, write_reports(run, folder, previous)
+
+
+def _setup_logging(verbosity: int) -> None:
+    """Logs go to stderr only: warnings with -q, then info, then debug with -v/-vv."""
+    import logging
+
+    level = {-1: logging.WARNING, 0: logging.WARNING, 1: logging.INFO}.get(
+        verbosity, logging.DEBUG
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("linkwatch: %(levelname)s: %(message)s"))
+    root = logging.getLogger("linkwatch")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
 
 
 def _archive_options(
@@ -589,10 +733,12 @@ def report_command(
         settings = load_config(config, citations=citations).build(
             RunSettings, {"reports": reports, "citations": citations}
         )
-        with Store(_store_path(db, citations, config), lock=False) as store:
+        store_path = _store_path(db, citations, config)
+        with Store(store_path, lock=False) as store:
             run, previous = load_with_previous(store, run_id)
         if chosen is None:
-            folder = write_reports(run, settings.reports, previous, update_latest=False)
+            target = settings.reports or store_path.resolve().parent / "reports"
+            folder = write_reports(run, target, previous, update_latest=False)
             typer.echo(f"report: run {run.run_id} written to {folder}")
             return
         data = render(chosen, run, previous)

@@ -34,9 +34,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from linkwatch.archives.config import ArchiveOptions
+from linkwatch.check import DEFAULT_FAIL_ON, CheckOptions
 from linkwatch.errors import ConfigError
-from linkwatch.live.options import LiveOptions
 from linkwatch.status import Verdict
 
 CONFIG_NAME = "linkwatch.toml"
@@ -51,16 +50,17 @@ class RunSettings:
 
     citations: Path | None = None
     """The citations file when none is given on the command line."""
-    reports: Path = Path("reports")
-    """Where ``<run-id>/`` report folders and the ``latest`` link are written."""
-    fail_on: tuple[Verdict, ...] = (Verdict.LOST, Verdict.DRIFTED)
+    reports: Path | None = None
+    """Where ``<run-id>/`` report folders and the ``latest`` link go (default: ``reports/``
+    beside the citations file)."""
+    fail_on: tuple[Verdict, ...] = tuple(sorted(DEFAULT_FAIL_ON))
     """Verdicts that make the exit code 1."""
     verbosity: int = 0
     """Log detail on stderr: -1 quiet, 0 normal, 1 and 2 more."""
 
 
 #: The option dataclasses a config file fills; their fields are its keys.
-CONFIG_TARGETS: tuple[type, ...] = (RunSettings, LiveOptions, ArchiveOptions)
+CONFIG_TARGETS: tuple[type, ...] = (RunSettings, CheckOptions)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

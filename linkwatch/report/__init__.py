@@ -13,12 +13,10 @@ from linkwatch.report.html import render_html
 from linkwatch.report.jsondoc import render_json, results_document, schema
 from linkwatch.report.markdown import render_markdown
 from linkwatch.report.model import (
-    DEFAULT_FAIL_ON,
     VERDICT_ORDER,
     RunDiff,
     Summary,
     diff_runs,
-    exit_code_for,
     parse_verdicts,
     summarize,
 )
@@ -26,14 +24,12 @@ from linkwatch.report.writer import FILE_NAMES, ReportFormat, render, write_repo
 
 __all__ = [
     "CSV_COLUMNS",
-    "DEFAULT_FAIL_ON",
     "FILE_NAMES",
     "VERDICT_ORDER",
     "ReportFormat",
     "RunDiff",
     "Summary",
     "diff_runs",
-    "exit_code_for",
     "neutralise",
     "parse_verdicts",
     "render",

@@ -11,7 +11,6 @@ import urllib.parse
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from linkwatch.errors import ExitCode
 from linkwatch.results import CitationResult, RunResult
 from linkwatch.status import (
     ALIVE_LIVE,
@@ -32,10 +31,6 @@ VERDICT_ORDER: tuple[Verdict, ...] = (
     Verdict.UNLINKED,
     Verdict.HEALTHY,
 )
-
-#: Verdicts that make ``linkwatch check`` exit 1 unless ``--fail-on`` says otherwise.
-DEFAULT_FAIL_ON: frozenset[Verdict] = frozenset({Verdict.LOST, Verdict.DRIFTED})
-
 
 def host_of(url: str) -> str:
     """The lower-case host of ``url`` (with a non-default port), or ``""`` when it has none."""
@@ -242,21 +237,6 @@ def parse_verdicts(words: Iterable[str], *, what: str = "--fail-on") -> frozense
                     f"{what}: unknown verdict {word!r} (known: {known}, none)"
                 ) from None
     return frozenset(out)
-
-
-def exit_code_for(run: RunResult, fail_on: Iterable[Verdict] = DEFAULT_FAIL_ON) -> ExitCode:
-    """The exit code a run ends with.
-
-    3 when the run was interrupted or inconclusive (its verdicts cannot be
-    trusted as a whole), else 1 when any citation has a verdict in ``fail_on``,
-    else 0.
-    """
-    if not run.complete or run.inconclusive:
-        return ExitCode.INCONCLUSIVE
-    failing = frozenset(fail_on)
-    if any(r.verdict in failing for r in run.results):
-        return ExitCode.PROBLEMS
-    return ExitCode.OK
 
 
 def counts_line(counts: Mapping[Verdict, int]) -> str:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
-from linkwatch.errors import ExitCode, InputError
+from linkwatch.errors import InputError
 from linkwatch.report.model import (
-    DEFAULT_FAIL_ON,
     diff_runs,
-    exit_code_for,
     host_of,
     parse_verdicts,
     safe_href,
@@ -97,27 +93,6 @@ def test_diff_against_no_previous_run_is_empty_and_says_so() -> None:
 def test_diff_of_a_run_with_itself_is_empty() -> None:
     run = every_verdict_run()
     assert diff_runs(run, run).empty
-
-
-def test_exit_code_is_problems_for_lost_by_default_and_follows_fail_on() -> None:
-    run = every_verdict_run()
-    assert exit_code_for(run) is ExitCode.PROBLEMS
-    healthy_only = dataclasses.replace(
-        run, results=tuple(r for r in run.results if r.verdict is Verdict.HEALTHY)
-    )
-    assert exit_code_for(healthy_only) is ExitCode.OK
-    at_risk_only = dataclasses.replace(
-        run, results=tuple(r for r in run.results if r.verdict is Verdict.AT_RISK)
-    )
-    assert exit_code_for(at_risk_only, DEFAULT_FAIL_ON) is ExitCode.OK
-    assert exit_code_for(at_risk_only, {Verdict.AT_RISK}) is ExitCode.PROBLEMS
-    assert exit_code_for(run, frozenset()) is ExitCode.OK
-
-
-def test_interrupted_or_inconclusive_run_exits_inconclusive() -> None:
-    run = every_verdict_run()
-    assert exit_code_for(dataclasses.replace(run, complete=False)) is ExitCode.INCONCLUSIVE
-    assert exit_code_for(dataclasses.replace(run, inconclusive=True)) is ExitCode.INCONCLUSIVE
 
 
 def test_parse_verdicts_accepts_commas_repeats_and_none() -> None:
