@@ -109,6 +109,11 @@ def _sha1_base32(data: bytes) -> str:
     return base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
 
 
+def _is_textual(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return not media or media.startswith("text/") or media in ("application/xhtml+xml",)
+
+
 def _same_page(a: str, b: str) -> bool:
     def key(u: str) -> str:
         u = u.split("://", 1)[-1].lower()
@@ -365,6 +370,9 @@ class ArchiveSession:
                     sha1,
                     problem=f"captured error {status}",
                 )
+            if not _is_textual(content_type):
+                # A captured PDF or image is good as captured; it has no text to judge.
+                return CaptureFetch(memento, target_url, status, content_type, sha1)
             page = page_text(body, content_type)
             soft = self._not_found(page)
             return CaptureFetch(

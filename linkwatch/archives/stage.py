@@ -177,9 +177,10 @@ class ArchiveStage:
             ArchiveStatus.ARCHIVED,
             ArchiveStatus.ARCHIVED_LATE,
         ):
-            change = ChangeResult(
-                status=ChangeStatus.UNKNOWN, reason="no good capture to compare with"
-            )
+            reason = "no good capture to compare with"
+            if result.status in (ArchiveStatus.ARCHIVED, ArchiveStatus.ARCHIVED_LATE):
+                reason = "the capture is not a text page"
+            change = ChangeResult(status=ChangeStatus.UNKNOWN, reason=reason)
         elif text is not None:
             change = compare_pages(outcome.page, text, citation.context, self._thresholds)
         elif live.fingerprint is not None:
