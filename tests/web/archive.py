@@ -74,7 +74,7 @@ class ArchivedPage:
 
     name: str
     url: str
-    captures: tuple[tuple[str, str], ...]
+    captures: list[tuple[str, str]]
     citation_date: str
     description: str
 
@@ -359,7 +359,7 @@ class LocalArchive:
             for spec in PAGE_SPECS:
                 url = self.web.host(spec.host) + spec.path
                 self.pages[spec.name] = ArchivedPage(
-                    spec.name, url, spec.captures, spec.citation_date, spec.description
+                    spec.name, url, list(spec.captures), spec.citation_date, spec.description
                 )
                 if not spec.captures:
                     continue
