@@ -222,8 +222,9 @@ def _merge_one(old: Citation, new: Citation) -> Citation:
     flags = set(old.flag_set) - {REMOVED}
     fresh = set(new.flag_set)
     if values["url"] != new.url:
-        # The URL was replaced by hand: flags derived from the extracted URL do not apply.
+        # The URL was replaced by hand: flags derived from the extracted URL no longer apply.
         fresh -= URL_FLAGS
+        flags -= URL_FLAGS
     values["flags"] = ";".join(sorted(flags | fresh))
     return Citation(id=old.id, **values)
 

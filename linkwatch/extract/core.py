@@ -314,7 +314,9 @@ def build_records(
         elif item.kind == "caption" or block.role == "caption":
             context = _excerpt(block.text)
         else:
-            bounds = bounds_cache.setdefault(id(block), _sentence_bounds(block.text))
+            bounds = bounds_cache.get(id(block))
+            if bounds is None:
+                bounds = bounds_cache[id(block)] = _sentence_bounds(block.text)
             start = item.anchor if item.anchor >= 0 else item.start
             context = context_excerpt(block.text, start, item.end, bounds)
         original = archived = ""

@@ -66,6 +66,11 @@ _MONTH_START = re.compile(
     re.IGNORECASE,
 )
 _WORD_RE = re.compile(r"\S+")
+_DIGIT = re.compile(r"\d")
+_CREDIT_WORD = re.compile(
+    r"^\s*(?:photo|image|picture|illustration|graphic|map|chart|figure|video|source|credit|courtesy)",
+    re.IGNORECASE,
+)
 
 # Notes.
 _ACCESSED = re.compile(
@@ -168,19 +173,22 @@ def plausible_source(source: str, *, linked: bool = False) -> bool:
     return False
 
 
+_SEGMENT_MARKS = re.compile(r"[(\[（)\]）;；]")
+
+
 def _segments(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Spans of ``text[start:end]`` split at semicolons outside nested brackets."""
     depth = 0
     seg = start
-    for i in range(start, end):
-        ch = text[i]
+    for match in _SEGMENT_MARKS.finditer(text, start, end):
+        ch = match.group()
         if ch in "([（":
             depth += 1
         elif ch in ")]）":
             depth = max(0, depth - 1)
-        elif ch in ";；" and depth == 0:
-            yield seg, i
-            seg = i + 1
+        elif depth == 0:
+            yield seg, match.start()
+            seg = match.end()
     yield seg, end
 
 
@@ -242,6 +250,13 @@ def parentheticals(block: Block, kind: str) -> tuple[list[Found], list[tuple[int
             continue
         inner = text[opened + 1 : closed]
         if not inner.strip() or len(inner) > 600:
+            continue
+        # Without a digit, a link or a credit word a parenthesis is a gloss; skip it cheaply.
+        if (
+            _DIGIT.search(inner) is None
+            and not _links_in(block.links, opened, closed)
+            and _CREDIT_WORD.search(inner) is None
+        ):
             continue
         caption = _caption(inner)
         if caption is not None:

@@ -27,9 +27,11 @@ from linkwatch.extract.dates import MONTH, PartialDate, month_number
 
 # "In January 2024", "a January 2024 report", "since March 2023", "early 2024". A month
 # after "by", "until" or "through" is a deadline, not something that has happened.
-_MENTION = re.compile(
-    r"(?P<before>\b\w+\s+)?(?:(?P<month>" + MONTH + r")|(?P<period>early|mid|late|end\s+of|"
-    r"start\s+of|beginning\s+of|spring|summer|autumn|fall|winter))[\s-]+(?P<year>(?:19|20)\d\d)\b",
+# Years are rarer than words: find each year, then look at the words just before it.
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_BEFORE_YEAR = re.compile(
+    r"(?:(?P<before>\w+)\W+)?(?:(?P<month>" + MONTH + r")|(?P<period>early|mid|late|end\s+of|"
+    r"start\s+of|beginning\s+of|spring|summer|autumn|fall|winter))[\s-]+$",
     re.IGNORECASE,
 )
 _FUTURE = frozenset(
@@ -74,11 +76,15 @@ class Inference:
 def past_mentions(text: str) -> list[tuple[int, int]]:
     """``(year, month)`` of every month or period the text speaks of as past."""
     out: list[tuple[int, int]] = []
-    for match in _MENTION.finditer(text):
-        before = (match.group("before") or "").strip().lower()
+    for found in _YEAR.finditer(text):
+        window = text[max(0, found.start() - 40) : found.start()]
+        match = _BEFORE_YEAR.search(window)
+        if match is None:
+            continue
+        before = (match.group("before") or "").lower()
         if before in _FUTURE:
             continue
-        year = int(match.group("year"))
+        year = int(found.group())
         if match.group("month"):
             month = month_number(match.group("month")) or 1
         else:
