@@ -214,3 +214,19 @@ def test_archive_without_a_stored_run_says_so(tmp_path: Path) -> None:
     out = runner.invoke(app, ["archive", str(citations), "--dry-run"])
     assert out.exit_code == ExitCode.USAGE
     assert "no finished run stored yet" in out.output
+
+
+def test_private_addresses_are_skipped_for_every_target_without_allow_private(
+    local_web: LocalWeb, tmp_path: Path
+) -> None:
+    url = local_web.url("ok-html")
+    citations, db = store_run(tmp_path, [result("c1", url, Verdict.AT_RISK)])
+    closed = local_web.url("connection-refused").rsplit("/", 1)[0]
+    local_web.clear_requests()
+    out = runner.invoke(app, ["archive", str(citations), "--wayback-url", closed])
+    assert out.exit_code == ExitCode.PROBLEMS, out.output
+    assert f"skipped: wayback {url}" in out.output
+    assert f"skipped: warc {url}" in out.output
+    assert "non-public address" in out.output
+    assert local_web.requests() == []
+    assert "unreachable" not in out.output
