@@ -220,7 +220,7 @@ def test_private_addresses_are_skipped_for_every_target_without_allow_private(
     local_web: LocalWeb, tmp_path: Path
 ) -> None:
     url = local_web.url("ok-html")
-    citations, db = store_run(tmp_path, [result("c1", url, Verdict.AT_RISK)])
+    citations, _ = store_run(tmp_path, [result("c1", url, Verdict.AT_RISK)])
     closed = local_web.url("connection-refused").rsplit("/", 1)[0]
     local_web.clear_requests()
     out = runner.invoke(app, ["archive", str(citations), "--wayback-url", closed])
