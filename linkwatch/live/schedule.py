@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import contextlib
 import dataclasses
 import heapq
 import itertools
@@ -47,7 +46,7 @@ class HostQueue(Generic[J]):
         self._hosts: dict[str, _Host[J]] = {}
         self._ready: list[tuple[float, int, str]] = []
         self._seq = itertools.count()
-        self._wake = asyncio.Event()
+        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
         self._outstanding = 0
         self._closed = False
 
@@ -76,7 +75,22 @@ class HostQueue(Generic[J]):
         if h.pending and not h.queued and h.active < self._per_host:
             h.queued = True
             heapq.heappush(self._ready, (h.next_start, next(self._seq), host))
-            self._wake.set()
+            self._wake_one()
+
+    def _wake_one(self) -> None:
+        # One waiter per event: waking every idle worker on each completion
+        # cost more CPU than the requests themselves.
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+
+    def _wake_all(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
 
     async def next(self) -> tuple[str, J] | None:
         """The next ``(host, job)`` a worker may start, or ``None`` when everything is done."""
@@ -100,11 +114,22 @@ class HostQueue(Generic[J]):
                 self._schedule(host, h)
                 return host, job
             if self._outstanding == 0:
+                self._wake_all()
                 return None
-            self._wake.clear()
-            timeout = (self._ready[0][0] - now) if self._ready else None
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
+            loop = asyncio.get_running_loop()
+            waiter: asyncio.Future[None] = loop.create_future()
+            self._waiters.append(waiter)
+            timer = None
+            if self._ready:
+                timer = loop.call_at(
+                    loop.time() + (self._ready[0][0] - now),
+                    _release, waiter,
+                )
+            try:
+                await waiter
+            finally:
+                if timer is not None:
+                    timer.cancel()
 
     def done(self, host: str) -> None:
         """A worker finished (or re-queued) a job of ``host``."""
@@ -112,12 +137,13 @@ class HostQueue(Generic[J]):
         h.active -= 1
         self._outstanding -= 1
         self._schedule(host, h)
-        self._wake.set()
+        if self._outstanding == 0:
+            self._wake_all()
 
     def close(self) -> None:
         """Stop handing out jobs (an outage was detected); waiting workers get ``None``."""
         self._closed = True
-        self._wake.set()
+        self._wake_all()
 
     def pending_jobs(self) -> list[J]:
         """Jobs never handed out (after :meth:`close`)."""
@@ -153,3 +179,8 @@ class HostQueue(Generic[J]):
     def failures(self, host: str) -> int:
         """Consecutive failed requests to ``host`` so far."""
         return self._host(host).failures
+
+
+def _release(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)

