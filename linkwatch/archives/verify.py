@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from linkwatch.compare.text import PageText
+from linkwatch.live.soft404 import not_found_wording
 
 #: Not-found wording in English and Chinese, as it appears in titles and headings.
 _NOT_FOUND = re.compile(
@@ -23,6 +24,10 @@ _NOT_FOUND = re.compile(
 
 def not_found_reason(page: PageText) -> str:
     """Why ``page`` looks like a not-found page (e.g. ``title says "页面不存在"``); empty if not."""
+    phrase = not_found_wording(page)
+    if phrase:
+        # The live check's own phrase list: a capture is judged as a live page would be.
+        return f'title or heading says "{phrase}"'
     for label, value in (("title", page.title), *(("heading", h) for h in page.headings[:3])):
         match = _NOT_FOUND.search(value)
         if match:
