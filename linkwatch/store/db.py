@@ -15,7 +15,6 @@ import dataclasses
 import fcntl
 import json
 import os
-import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -145,8 +144,11 @@ class Store:
         first (the caller holds the lock, so they cannot still be running).
         """
         now = utc_now()
-        run_id = f"{now.strftime('%Y%m%dT%H%M%SZ')}-{secrets.token_hex(2)}"
         with self.transaction() as conn:
+            # The sequence number keeps ids (and the report folders named after
+            # them) in start order even for runs begun within the same second.
+            (seq,) = conn.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM runs").fetchone()
+            run_id = f"{now.strftime('%Y%m%dT%H%M%SZ')}-{int(seq):04d}"
             conn.execute("UPDATE runs SET state = 'interrupted' WHERE state = 'running'")
             conn.execute(
                 "INSERT INTO runs (id, started_at, citations_file, options_json)"
