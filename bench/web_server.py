@@ -1,13 +1,23 @@
 """A loopback web for the check benchmark: N hosts (127.0.10.x), each answer delayed.
 
 Run as a subprocess by ``bench_check.py``; prints ``ready`` once every host listens.
-Usage: python bench/web_server.py HOSTS PORT DELAY_SECONDS
+Usage: python bench/web_server.py HOSTS PORT DELAY_SECONDS [PROCESSES]
+
+The server shares the machine's cores with the checker it serves, so it is
+kept cheap: a raw asyncio protocol (no stream objects), uvloop when installed,
+and ``PROCESSES`` forked workers (default 2) that each listen on every host
+address with ``SO_REUSEPORT``, so the kernel spreads connections between them.
+On SIGTERM the first process stops its workers and reaps them, so the CPU time
+``wait4`` reports for it covers the whole server.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import sys
+import typing
 
 BODY = (
     b"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Bench page</title></head>"
@@ -23,30 +33,94 @@ RESPONSE = (
 HEAD_RESPONSE = RESPONSE[: RESPONSE.index(b"\r\n\r\n") + 4]
 
 
-async def serve(delay: float, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    try:
+class DelayedAnswers(asyncio.Protocol):
+    """Answers each request on a connection ``delay`` seconds after its head arrived, in order."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self.buffer = b""
+        self.transport: asyncio.WriteTransport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        # uvloop's transports are not asyncio.Transport subclasses, hence the cast.
+        self.transport = typing.cast(asyncio.WriteTransport, transport)
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        loop = asyncio.get_running_loop()
         while True:
-            head = await reader.readuntil(b"\r\n\r\n")
-            await asyncio.sleep(delay)
-            writer.write(HEAD_RESPONSE if head.startswith(b"HEAD") else RESPONSE)
-            await writer.drain()
-    except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
-        pass
-    finally:
-        writer.close()
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            head, self.buffer = self.buffer[:end], self.buffer[end + 4 :]
+            answer = HEAD_RESPONSE if head.startswith(b"HEAD") else RESPONSE
+            loop.call_later(self.delay, self._answer, answer)
+
+    def _answer(self, answer: bytes) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(answer)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.transport = None
 
 
-async def main(hosts: int, port: int, delay: float) -> None:
-    servers = []
+async def serve(hosts: int, port: int, delay: float, ready: int | None) -> None:
+    """Listen on every host address; announce on fd ``ready`` (or stdout); stop on SIGTERM."""
+    loop = asyncio.get_running_loop()
     for n in range(1, hosts + 1):
-        servers.append(
-            await asyncio.start_server(
-                lambda r, w: serve(delay, r, w), f"127.0.10.{n}", port, backlog=1024
-            )
+        await loop.create_server(
+            lambda: DelayedAnswers(delay),
+            f"127.0.10.{n}",
+            port,
+            backlog=1024,
+            reuse_port=True,
         )
-    print("ready", flush=True)
-    await asyncio.Event().wait()
+    if ready is None:
+        print("ready", flush=True)
+    else:
+        os.write(ready, b"r")
+        os.close(ready)
+    stop = asyncio.Event()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    await stop.wait()
+
+
+def _run(hosts: int, port: int, delay: float, ready: int | None) -> None:
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(serve(hosts, port, delay, ready))
+    else:
+        uvloop.run(serve(hosts, port, delay, ready))
+
+
+def main(hosts: int, port: int, delay: float, processes: int) -> None:
+    children = []
+    try:
+        for _ in range(processes - 1):
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                os.close(read)
+                _run(hosts, port, delay, write)
+                os._exit(0)
+            os.close(write)
+            # The worker writes one byte once it listens on every host.
+            os.read(read, 1)
+            os.close(read)
+            children.append(pid)
+        _run(hosts, port, delay, None)
+    finally:
+        for pid in children:
+            os.kill(pid, signal.SIGTERM)
+        for pid in children:
+            os.waitpid(pid, 0)
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])))
+    main(
+        int(sys.argv[1]),
+        int(sys.argv[2]),
+        float(sys.argv[3]),
+        int(sys.argv[4]) if len(sys.argv) > 4 else 2,
+    )
