@@ -294,6 +294,12 @@ async def check_citations(
                 change=change,
             )
         )
+    unlinked = sum(1 for c in citations if not keys[c.id])
+    if unlinked:
+        skipped_lines.append(
+            f"{unlinked} citation(s) without a URL that can be fetched"
+            " (none given, or a truncated one): supply one"
+        )
     run = RunResult(
         run_id=run_id,
         started_at=store.started_at(run_id),
