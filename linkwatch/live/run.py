@@ -416,7 +416,14 @@ class _LiveStage:
                 content_type=end.headers.get("content-type", "").split(";")[0].strip().lower(),
                 length=_length(end) or 0,
             )
-        status, reason = judge_answer(job.url, chain, attempts, text, probe)
+        status, reason = judge_answer(
+            job.url,
+            chain,
+            attempts,
+            text,
+            probe,
+            conditional=self._conditional_headers(prev) is not None,
+        )
         if end.truncated and status in (LiveStatus.OK, LiveStatus.REDIRECTED):
             reason += f" (read the first {len(end.body) // 1024} KiB)"
         redirects = tuple(target for _, target in chain.hops)
