@@ -27,12 +27,19 @@ from linkwatch.extract.dates import MONTH, PartialDate, month_number
 
 # "In January 2024", "a January 2024 report", "since March 2023", "early 2024". A month
 # after "by", "until" or "through" is a deadline, not something that has happened.
-# Years are rarer than words: find each year, then look at the words just before it.
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _BEFORE_YEAR = re.compile(
     r"(?:(?P<before>\w+)\W+)?(?:(?P<month>" + MONTH + r")|(?P<period>early|mid|late|end\s+of|"
     r"start\s+of|beginning\s+of|spring|summer|autumn|fall|winter))[\s-]+$",
     re.IGNORECASE,
+)
+# A year can only be a mention when a month or a period word ends just before it, so the
+# text is scanned once for years whose two preceding letters could end one (the endings of
+# the words in _BEFORE_YEAR; a run of spaces or hyphens is left to the full check), and
+# _BEFORE_YEAR reads the words before those few.
+_CANDIDATE = re.compile(
+    r"(?P<year>(?:19|20)\d\d)\b"
+    r"(?:(?<=(?i:an|ry|eb|ar|ch|pr|il|ay|un|ne|ul|ly|ug|st|ep|pt|er|ct|ov|ec|id|te|of|ng|mn|ll|"
+    r"[a-z]\.)[\s-]\d{4})|(?<=[\s-][\s-]\d{4}))"
 )
 _FUTURE = frozenset(
     {
@@ -76,15 +83,16 @@ class Inference:
 def past_mentions(text: str) -> list[tuple[int, int]]:
     """``(year, month)`` of every month or period the text speaks of as past."""
     out: list[tuple[int, int]] = []
-    for found in _YEAR.finditer(text):
-        window = text[max(0, found.start() - 40) : found.start()]
+    for candidate in _CANDIDATE.finditer(text):
+        start = candidate.start("year")
+        window = text[max(0, start - 40) : start]
         match = _BEFORE_YEAR.search(window)
         if match is None:
             continue
         before = (match.group("before") or "").lower()
         if before in _FUTURE:
             continue
-        year = int(found.group())
+        year = int(candidate.group("year"))
         if match.group("month"):
             month = month_number(match.group("month")) or 1
         else:
