@@ -161,6 +161,12 @@ class Fetcher:
                 )
         except BlockedAddressError as exc:
             return Failure(LiveStatus.SKIPPED, f"not fetched: {exc}")
+        except httpx.RemoteProtocolError as exc:
+            if response is None or not body:
+                return _failure(exc, self._timeout)
+            # The server closed cleanly before its Content-Length: browsers show what
+            # came, and so is it judged (a reset mid-body stays a connection error).
+            truncated = True
         except httpx.HTTPError as exc:
             return _failure(exc, self._timeout)
         except (ssl.SSLError, OSError) as exc:
@@ -186,7 +192,9 @@ def _next_hop(answer: Answer) -> tuple[str | None, int]:
         location = answer.headers.get("location", "").strip()
         return (location or None), answer.status
     if answer.method == "GET" and 200 <= answer.status < 300:
-        target = meta_refresh_target(answer.body)
+        target = meta_refresh_target(answer.body) or refresh_header_target(
+            answer.headers.get("refresh", "")
+        )
         if target:
             return target, 0
     return None, 0
@@ -199,6 +207,14 @@ def meta_refresh_target(body: bytes) -> str:
     if not tag:
         return ""
     content = _REFRESH_CONTENT.search(tag.group(0))
+    if not content or int(content.group(1)) > MAX_REFRESH_DELAY:
+        return ""
+    return content.group(2).decode("utf-8", "replace").strip()
+
+
+def refresh_header_target(value: str) -> str:
+    """The target of a ``Refresh: 0; url=…`` header that moves at once (≤ 5 s), or ``""``."""
+    content = _REFRESH_CONTENT.search(f'content="{value}"'.encode("utf-8", "replace"))
     if not content or int(content.group(1)) > MAX_REFRESH_DELAY:
         return ""
     return content.group(2).decode("utf-8", "replace").strip()
