@@ -14,7 +14,7 @@ DOI_PREFIX = "https://doi.org/"
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_HOSTS = frozenset({"doi.org", "dx.doi.org", "www.doi.org"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_INDEX_FILE = re.compile(r"/(index|default|home)\.(html?|php|aspx?|jsp)")
+_INDEX_FILE = re.compile(r"/(index|default|home)\.(s?html?|php|aspx?|jspx?|do)")
 
 
 def normalise_url(url: str) -> str:
@@ -79,13 +79,18 @@ def origin(url: str) -> str:
 
 
 def path_shape(url: str) -> str:
-    """The directory and file kind of a URL's path, e.g. ``/news/*.html``; probes are per shape."""
-    path = urllib.parse.urlsplit(url).path or "/"
-    directory, name = posixpath.split(path)
+    """The directory, file kind and query keys of a URL, e.g. ``/news/*.html``, ``/*.php?id``.
+
+    Probes are made once per shape: a query that selects content is probed with its
+    own keys, so ``view.php?id=…`` and ``list.php?page=…`` are not judged by one probe.
+    """
+    parts = urllib.parse.urlsplit(url)
+    directory, name = posixpath.split(parts.path or "/")
     ext = posixpath.splitext(name)[1].lower() if name else ""
     if not directory.endswith("/"):
         directory += "/"
-    return f"{directory}*{ext}"
+    keys = sorted({k for k, _ in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)})
+    return f"{directory}*{ext}" + (f"?{'&'.join(keys)}" if keys else "")
 
 
 def is_site_root(url: str) -> bool:
