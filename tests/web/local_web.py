@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import gzip
 import json
+import re
 import shutil
 import socket
 import tempfile
 import time
+import zlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from urllib.parse import unquote
+
+import brotli
 
 from tests.web._http import (
     Handler,
@@ -46,6 +51,7 @@ HOST_IPS = {
     "tls-self": "127.0.0.18",
     "refused": "127.0.0.19",
     "doi": "127.0.0.20",
+    "soft404-ids": "127.0.0.21",
 }
 
 UNRESOLVABLE_HOST = "linkwatch-no-such-host.invalid"
@@ -320,6 +326,251 @@ CASE_SPECS: tuple[_CaseSpec, ...] = (
         "",
         "a real page on the /error.html host",
     ),
+    # status codes beyond the common ones
+    _CaseSpec("status-204", "main", "/status/204", "ok", "no content", "204 No Content"),
+    _CaseSpec(
+        "status-300", "main", "/status/300", "ok", "several", "300 Multiple Choices, no Location"
+    ),
+    _CaseSpec(
+        "status-304-unsolicited",
+        "main",
+        "/status/304",
+        "ok",
+        "304",
+        "304 Not Modified although the request carried no validator",
+    ),
+    _CaseSpec("status-401", "main", "/status/401", "forbidden", "sign-in", "401 Unauthorized"),
+    _CaseSpec("status-402", "main", "/status/402", "forbidden", "payment", "402 (a paywall)"),
+    _CaseSpec(
+        "status-407", "main", "/status/407", "forbidden", "proxy", "407 Proxy Authentication"
+    ),
+    _CaseSpec("status-408", "main", "/status/408", "timeout", "408", "always 408 Request Timeout"),
+    _CaseSpec("status-418", "main", "/status/418", "forbidden", "418", "418 (a bot wall's joke)"),
+    _CaseSpec(
+        "status-451",
+        "main",
+        "/status/451",
+        "forbidden",
+        "legal",
+        "451 Unavailable For Legal Reasons",
+    ),
+    _CaseSpec(
+        "status-522",
+        "main",
+        "/status/522",
+        "server-error",
+        "CDN",
+        "always 522 (Cloudflare: origin timed out)",
+    ),
+    _CaseSpec(
+        "status-530",
+        "main",
+        "/status/530",
+        "server-error",
+        "CDN",
+        "always 530 (Cloudflare: origin unreachable)",
+    ),
+    _CaseSpec("status-999", "main", "/status/999", "forbidden", "999", "999 (LinkedIn's refusal)"),
+    _CaseSpec(
+        "redirect-no-location",
+        "main",
+        "/status/301-no-location",
+        "connection-error",
+        "Location",
+        "301 without a Location header",
+    ),
+    _CaseSpec(
+        "cdn-challenge-403",
+        "main",
+        "/cdn/challenge.html",
+        "forbidden",
+        "challenge",
+        "403 with cf-mitigated: challenge and a 'Just a moment...' page",
+    ),
+    _CaseSpec(
+        "cdn-challenge-503",
+        "main",
+        "/cdn/challenge-503.html",
+        "forbidden",
+        "challenge",
+        "503 'Just a moment...' from Server: cloudflare (a challenge, not an outage: not retried)",
+    ),
+    # redirects that say the page is gone, or that need a sign-in
+    _CaseSpec(
+        "redirect-deleted-home",
+        "main",
+        "/news/deleted-story.html",
+        "soft-404",
+        "home",
+        "301 to the home page on a host that answers unknown paths with 404",
+    ),
+    _CaseSpec(
+        "redirect-404-page",
+        "main",
+        "/news/old-story.html",
+        "soft-404",
+        "error",
+        "302 to /404.html, which answers 200",
+    ),
+    _CaseSpec(
+        "redirect-error-query",
+        "main",
+        "/news/removed-story.html",
+        "soft-404",
+        "error",
+        "302 to /search?error=404, which answers 200",
+    ),
+    _CaseSpec(
+        "redirect-section",
+        "main",
+        "/news/2019/story-55.html",
+        "soft-404",
+        "section",
+        "301 up to the /news/ section page",
+    ),
+    _CaseSpec(
+        "redirect-login",
+        "main",
+        "/members/report.html",
+        "forbidden",
+        "sign-in",
+        "302 to another host's /cas/login?service=..., which answers 200 with a login form",
+    ),
+    _CaseSpec(
+        "redirect-relative",
+        "main",
+        "/rel/old.html",
+        "redirected",
+        "301",
+        "301 with a relative Location (../ok.html)",
+    ),
+    _CaseSpec(
+        "redirect-protocol-relative",
+        "main",
+        "/moved-scheme-relative",
+        "redirected",
+        "301",
+        "301 with a protocol-relative Location (//host:port/ok.html)",
+    ),
+    _CaseSpec(
+        "redirect-non-ascii",
+        "main",
+        "/moved-unicode",
+        "redirected",
+        "301",
+        "301 whose Location holds raw UTF-8 Chinese and a space (/文档/报告 2019.html)",
+    ),
+    _CaseSpec(
+        "refresh-header",
+        "main",
+        "/refresh-header.html",
+        "redirected",
+        "refresh",
+        "200 with a 'Refresh: 0; url=/ok.html' header",
+    ),
+    _CaseSpec(
+        "meta-refresh-slow",
+        "main",
+        "/refresh-slow.html",
+        "ok",
+        "",
+        "a page that reloads itself every 300 s with <meta refresh> (not a move)",
+    ),
+    # URLs and bodies in unusual shapes
+    _CaseSpec(
+        "chinese-path",
+        "main",
+        "/文档/报告 2019.html",
+        "ok",
+        "",
+        "a path of raw Chinese characters and a space, as cited",
+    ),
+    _CaseSpec(
+        "chinese-path-encoded",
+        "main",
+        "/%E6%96%87%E6%A1%A3/%E6%8A%A5%E5%91%8A%202019.html",
+        "ok",
+        "",
+        "the same page, its path percent-encoded",
+    ),
+    _CaseSpec("ok-with-fragment", "main", "/ok.html#section-2", "ok", "", "a URL with a fragment"),
+    _CaseSpec(
+        "wrong-content-length",
+        "main",
+        "/short-body.html",
+        "ok",
+        "",
+        "Content-Length 50000 but a 3 KB page, then the connection closes (as browsers accept)",
+    ),
+    _CaseSpec("gzip-body", "main", "/gzip.html", "ok", "", "Content-Encoding: gzip"),
+    _CaseSpec("deflate-body", "main", "/deflate.html", "ok", "", "Content-Encoding: deflate"),
+    _CaseSpec("br-body", "main", "/br.html", "ok", "", "Content-Encoding: br (brotli)"),
+    _CaseSpec(
+        "gbk-header-charset",
+        "main",
+        "/gbk-header.html",
+        "ok",
+        "",
+        "GBK-encoded Chinese HTML; the charset only in Content-Type, no <meta>",
+    ),
+    _CaseSpec(
+        "big5-meta-charset",
+        "main",
+        "/big5.html",
+        "ok",
+        "",
+        "Big5-encoded traditional Chinese HTML; the charset only in a <meta> tag",
+    ),
+    # soft 404s only for URLs shaped like articles
+    _CaseSpec(
+        "soft404-numbered-path",
+        "soft404-ids",
+        "/art/2019/art_4471.html",
+        "soft-404",
+        "删除",
+        "unknown art_<number>.html pages answer 200 '该页面已被删除'; other unknown paths 404",
+    ),
+    _CaseSpec(
+        "soft404-numbered-path-live",
+        "soft404-ids",
+        "/art/2019/art_1001.html",
+        "ok",
+        "",
+        "a real numbered article on that host",
+    ),
+    _CaseSpec(
+        "soft404-query-id",
+        "soft404-ids",
+        "/view.php?id=4471",
+        "soft-404",
+        "不存在",
+        "unknown view.php?id=<number> answer 200 with a short '对不起，您访问的信息不存在' page",
+    ),
+    _CaseSpec(
+        "soft404-query-id-live",
+        "soft404-ids",
+        "/view.php?id=1001",
+        "ok",
+        "",
+        "a real article by id on that host",
+    ),
+    # real pages whose titles mention "404" or "not found"
+    _CaseSpec(
+        "article-about-404",
+        "soft404-en",
+        "/articles/404-history.html",
+        "ok",
+        "",
+        "a real article titled 'What is a 404 error? ...' on the host that soft-404s",
+    ),
+    _CaseSpec(
+        "headline-not-found",
+        "soft404-en",
+        "/news/2020/hikers-not-found.html",
+        "ok",
+        "",
+        "a real news story headlined 'Missing hikers not found after week-long search'",
+    ),
 )
 
 #: Pages whose content the tests switch, and their default version.
@@ -386,6 +637,29 @@ ERROR_PAGE = _page(
     'Go back to the <a href="/">start page</a>.</p>',
 )
 
+SOFT404_DELETED = (
+    '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>市人民政府网站</title>'
+    '</head>\n<body><div class="tip">该页面已被删除</div>'
+    '<p><a href="/">返回首页</a></p></body></html>\n'
+)
+SOFT404_QUERY = (
+    '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>市人民政府网站</title>'
+    '</head>\n<body><div class="msg">对不起，您访问的信息不存在！</div></body></html>\n'
+)
+CHALLENGE_PAGE = (
+    "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
+    "<noscript>Enable JavaScript and cookies to continue</noscript></body></html>"
+)
+CHINESE_PATH = "/文档/报告 2019.html"
+CHINESE_REPORT = "2019年全区农村富余劳动力转移就业305万人次。"
+BIG5_PAGE = (
+    '<!DOCTYPE html>\n<html><head><meta charset="big5"><title>勞動力轉移就業工作情況</title>'
+    "</head>\n<body><h1>勞動力轉移就業工作情況</h1>\n"
+    "<p>2019年全區農村富餘勞動力轉移就業305萬人次，同比增長10.9%。</p></body></html>\n"
+)
+#: Paths of the main host's unusual answers (some answer nothing, closing the connection).
+QUIRK_PATHS = frozenset({"/short-body.html"})
+
 
 def _looks_like_browser(user_agent: str) -> bool:
     return "Mozilla/" in user_agent
@@ -443,6 +717,7 @@ class LocalWeb:
             "tls-good": self._tls_page,
             "tls-self": self._tls_page,
             "doi": self._doi,
+            "soft404-ids": self._soft404_ids,
         }
         contexts = {"tls-good": good_ctx, "tls-self": self_ctx}
         self._loop = LoopThread()
@@ -645,7 +920,96 @@ class LocalWeb:
             return html(
                 page.replace("<title>Annual work report 2019</title>", f"<title>{title}</title>")
             )
+        quirk = await self._quirk(request, writer)
+        if quirk is not None or request.path in QUIRK_PATHS:
+            return quirk
         return html(_page("Not Found", "<p>The requested URL was not found.</p>"), 404)
+
+    async def _quirk(self, request: Request, writer: asyncio.StreamWriter) -> Response | None:
+        """The main host's unusual status codes, redirects, encodings and bodies."""
+        path = unquote(request.path)
+        base = request.host
+        if path.startswith("/status/"):
+            code = path[len("/status/") :]
+            if code == "301-no-location":
+                return Response(301, [("Content-Type", "text/html")], b"<html>moved</html>")
+            if code == "300":
+                return html(_page("Multiple choices", "<p>Choose: English or 中文.</p>"), 300)
+            if code in ("204", "304"):
+                return Response(int(code), [])
+            if code == "407":
+                return Response(407, [("Proxy-Authenticate", 'Basic realm="proxy"')], b"")
+            if code.isdigit():
+                return html(_page(f"Status {code}", f"<p>This answer is {code}.</p>"), int(code))
+        if path == "/cdn/challenge.html":
+            return html(CHALLENGE_PAGE, 403, cf_mitigated="challenge", Server="cloudflare")
+        if path == "/cdn/challenge-503.html":
+            return html(CHALLENGE_PAGE, 503, Server="cloudflare")
+        moves = {
+            "/news/deleted-story.html": (f"{base}/", 301),
+            "/news/old-story.html": ("/404.html", 302),
+            "/news/removed-story.html": ("/search?error=404", 302),
+            "/news/2019/story-55.html": (f"{base}/news/", 301),
+            "/members/report.html": (
+                f"{self._bases['soft404-ids']}/cas/login?service={base}/members/report.html",
+                302,
+            ),
+            "/rel/old.html": ("../ok.html", 301),
+            "/moved-scheme-relative": ("//" + base.split("://", 1)[1] + "/ok.html", 301),
+            # Raw UTF-8 in the header, as some servers send it.
+            "/moved-unicode": (CHINESE_PATH.encode().decode("latin-1"), 301),
+        }
+        if path in moves:
+            return redirect(*moves[path])
+        if path == "/404.html":
+            return html(SOFT404_EN)
+        if path == "/search":
+            return html(_page("Search", "<p>Search this site.</p><p>No results.</p>"))
+        if path == "/news/":
+            return html(_article("News", "News index"))
+        if path == CHINESE_PATH:
+            return html(_page("报告 2019", f"<p>{CHINESE_REPORT}</p>", "zh"))
+        if path == "/refresh-header.html":
+            return html(
+                _page("Moved", "<p>This page has moved.</p>"), Refresh=f"0; url={base}/ok.html"
+            )
+        if path == "/refresh-slow.html":
+            page = _article("Live ticker", "Ticker")
+            return html(
+                page.replace(
+                    "<head>", f'<head><meta http-equiv="refresh" content="300; url={base}/ok.html">'
+                )
+            )
+        if path == "/short-body.html":
+            body = _article("Short body", "Wrong length").encode()
+            head = (
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                "Content-Length: 50000\r\nConnection: close\r\n\r\n"
+            )
+            writer.write(head.encode() + body)
+            await writer.drain()
+            return None
+        if path in ("/gzip.html", "/deflate.html", "/br.html"):
+            raw = _article("Compressed page", "Compressed").encode()
+            coding = path[1:].split(".")[0]
+            packed = {
+                "gzip": gzip.compress,
+                "deflate": zlib.compress,
+                "br": lambda data: brotli.compress(data),
+            }[coding](raw)
+            return Response(
+                200,
+                [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", coding)],
+                packed,
+            )
+        if path == "/gbk-header.html":
+            page = GBK_PAGE.replace(
+                '<meta http-equiv="Content-Type" content="text/html; charset=gbk">', ""
+            )
+            return Response(200, [("Content-Type", "text/html; charset=GBK")], page.encode("gbk"))
+        if path == "/big5.html":
+            return Response(200, [("Content-Type", "text/html")], BIG5_PAGE.encode("big5"))
+        return None
 
     @staticmethod
     def _conditional(request: Request) -> Response:
@@ -719,6 +1083,12 @@ class LocalWeb:
         pages = {
             "/": _article("City news", "City news front page"),
             "/about.html": _article("About the city office", "About us"),
+            "/articles/404-history.html": _article(
+                "What is a 404 error? The history of the missing page", "Web history"
+            ),
+            "/news/2020/hikers-not-found.html": _article(
+                "Missing hikers not found after week-long search", "Mountain rescue"
+            ),
         }
         return html(pages.get(request.path, SOFT404_EN))
 
@@ -752,6 +1122,30 @@ class LocalWeb:
         if request.path in pages:
             return html(pages[request.path])
         return redirect(f"{request.host}/error.html", 302)
+
+    async def _soft404_ids(self, request: Request, writer: asyncio.StreamWriter) -> Response | None:
+        path = request.path
+        if path == "/":
+            return html(_page("市人民政府网站", "<p>政务公开 新闻动态 政策文件</p>" * 5, "zh-CN"))
+        if path == "/cas/login":
+            return html(
+                _page(
+                    "统一身份认证",
+                    '<form method="post"><input name="username"><input name="password" '
+                    'type="password"><button>登录</button></form>',
+                    "zh-CN",
+                )
+            )
+        article = re.fullmatch(r"/art/2019/art_(\d+)\.html", path)
+        if article:
+            if article.group(1) == "1001":
+                return html(_article("2019年劳动力转移就业工作总结", "Numbered article"))
+            return html(SOFT404_DELETED)
+        if path == "/view.php" and request.arg("id").isdigit():
+            if request.arg("id") == "1001":
+                return html(_article("关于做好职业技能培训工作的通知", "Article by id"))
+            return html(SOFT404_QUERY)
+        return html(_page("Not Found", "<p>Nothing here.</p>"), 404)
 
     @staticmethod
     async def _tls_page(request: Request, writer: asyncio.StreamWriter) -> Response | None:

@@ -50,6 +50,45 @@ PLAIN_STATUS = {
     "soft404-redirect-home-live": 200,
     "soft404-chinese-live": 200,
     "soft404-error-page-live": 200,
+    "status-204": 204,
+    "status-300": 300,
+    "status-304-unsolicited": 304,
+    "status-401": 401,
+    "status-402": 402,
+    "status-407": 407,
+    "status-408": 408,
+    "status-418": 418,
+    "status-451": 451,
+    "status-522": 522,
+    "status-530": 530,
+    "status-999": 999,
+    "redirect-no-location": 301,
+    "cdn-challenge-403": 403,
+    "cdn-challenge-503": 503,
+    "redirect-deleted-home": 301,
+    "redirect-404-page": 302,
+    "redirect-error-query": 302,
+    "redirect-section": 301,
+    "redirect-login": 302,
+    "redirect-relative": 301,
+    "redirect-protocol-relative": 301,
+    "redirect-non-ascii": 301,
+    "refresh-header": 200,
+    "meta-refresh-slow": 200,
+    "chinese-path": 200,
+    "chinese-path-encoded": 200,
+    "ok-with-fragment": 200,
+    "gzip-body": 200,
+    "deflate-body": 200,
+    "br-body": 200,
+    "gbk-header-charset": 200,
+    "big5-meta-charset": 200,
+    "soft404-numbered-path": 200,
+    "soft404-numbered-path-live": 200,
+    "soft404-query-id": 200,
+    "soft404-query-id-live": 200,
+    "article-about-404": 200,
+    "headline-not-found": 200,
 }
 
 #: Cases with a test of their own below.
@@ -65,6 +104,7 @@ OWN_TESTS = {
     "dns-unresolvable",
     "tls-self-signed",
     "tls-test-ca",
+    "wrong-content-length",
 }
 
 
@@ -431,3 +471,9 @@ def test_docs_list_every_case_with_its_expected_status() -> None:
         assert row in doc, spec.name
         line = next(line for line in doc.splitlines() if line.startswith(row))
         assert f"| `{spec.expected_live}` |" in line, spec.name
+
+
+def test_wrong_content_length_promises_more_than_it_sends(local_web: LocalWeb) -> None:
+    with httpx.Client(timeout=5.0, trust_env=False) as c:
+        with pytest.raises(httpx.RemoteProtocolError, match="expected 50000"):
+            c.get(local_web.url("wrong-content-length"))
