@@ -1,6 +1,8 @@
 """``linkwatch check``: read citations, check each distinct URL live, remember, judge.
 
-The run, in order: citations → distinct URL keys (DOIs as resolver links) →
+The run, in order: citations → distinct URL keys (DOIs as resolver links; a
+cited web-archive capture as the page it captured, while the archive stage
+checks the capture itself) →
 excluded / fresh-enough / invalid URLs set aside → the live stage
 (:func:`linkwatch.live.check_live`), each result stored as it lands and handed
 to the optional archive stage at once, so archive lookups run beside the live
@@ -21,11 +23,13 @@ from pathlib import Path
 from typing import Protocol
 
 from linkwatch.archives.config import ArchiveOptions
+from linkwatch.archives.memento import parse_cited_capture
 from linkwatch.compare.text import PageText
 from linkwatch.errors import ExitCode, InputError
+from linkwatch.extract.urls import archive_info
 from linkwatch.live import LiveOptions, Previous, check_live
 from linkwatch.live.run import Checked, LiveRun
-from linkwatch.live.urls import citation_key
+from linkwatch.live.urls import DOI_PREFIX, citation_key, doi_of, normalise_url
 from linkwatch.records import Citation, read_citations
 from linkwatch.results import (
     ArchiveResult,
@@ -34,7 +38,7 @@ from linkwatch.results import (
     LiveResult,
     RunResult,
 )
-from linkwatch.status import LiveStatus, Verdict
+from linkwatch.status import ArchiveStatus, LiveStatus, Verdict
 from linkwatch.store import ConfirmPolicy, Store, UrlHistory, advance, default_db_path
 from linkwatch.store.history import iso, parse_iso, utc_now
 from linkwatch.verdict import judge
@@ -43,6 +47,11 @@ logger = logging.getLogger(__name__)
 
 #: Verdicts that make a run exit 1 by default.
 DEFAULT_FAIL_ON: frozenset[Verdict] = frozenset({Verdict.LOST, Verdict.DRIFTED})
+
+#: The action for a cited capture URL that stops after its timestamp.
+TRUNCATED_CAPTURE_ACTION = (
+    "supply the full link: the cited web-archive URL is truncated (no original URL)"
+)
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -125,6 +134,45 @@ def exclusion_patterns(patterns: Sequence[str]) -> list[re.Pattern[str]]:
     return out
 
 
+def cited_original(citation: Citation, replay_prefixes: Sequence[str] = ()) -> str | None:
+    """The page a cited web-archive URL captured, ``""`` when the URL is truncated before it.
+
+    ``None`` when the citation's URL is not a web-archive capture (or one whose
+    original cannot be read from it, such as an archive.today short link).
+    ``replay_prefixes`` are the configured archives' replay roots, so captures in
+    a self-hosted archive are recognised as well as the public ones.
+    """
+    if not citation.url:
+        return None
+    cited = parse_cited_capture(citation.url, tuple(replay_prefixes))
+    info = archive_info(citation.url)
+    if cited is None and info is None:
+        return None
+    original = citation.original_url or (cited.original if cited is not None else "")
+    if not original and info is not None:
+        original = info.original_url
+    if original:
+        return original
+    truncated = (cited is not None and cited.truncated) or (info is not None and info.truncated)
+    return "" if truncated else None
+
+
+def live_key(citation: Citation, replay_prefixes: Sequence[str] = ()) -> str:
+    """The URL checked on the live web for a citation; ``""`` when there is none to fetch.
+
+    A cited web-archive capture is checked live as the page it captured (the
+    archive stage checks the capture itself); a truncated capture URL has no
+    page to fetch. Anything else is :func:`linkwatch.live.urls.citation_key`.
+    """
+    original = cited_original(citation, replay_prefixes)
+    if original is None:
+        return citation_key(citation)
+    if not original:
+        return ""
+    doi = doi_of(original)
+    return DOI_PREFIX + doi if doi else normalise_url(original)
+
+
 def exit_code_for(run: RunResult, fail_on: frozenset[Verdict] = DEFAULT_FAIL_ON) -> ExitCode:
     """3 when the run was inconclusive, 1 when a verdict in ``fail_on`` occurs, else 0."""
     if run.inconclusive or not run.complete:
@@ -204,7 +252,9 @@ async def check_citations(
     When ``stop`` is set the run ends early, marked incomplete (see :func:`run_check`).
     """
     run_id = store.begin_run(citations_file, _options_record(options))
-    keys = {c.id: citation_key(c) for c in citations}
+    prefixes = tuple(a.replay_root for a in options.archives.archives)
+    keys = {c.id: live_key(c, prefixes) for c in citations}
+    truncated = {c.id for c in citations if cited_original(c, prefixes) == ""}
     by_url: dict[str, list[Citation]] = {}
     for c in citations:
         if keys[c.id]:
@@ -284,6 +334,12 @@ async def check_citations(
             )
         archive, change = archives.get(c.id, (None, None))
         verdict, action = judge(c, cited, archive, change)
+        if c.id in truncated:
+            archive = ArchiveResult(
+                status=ArchiveStatus.NOT_CHECKED,
+                reason="truncated web-archive URL: no original URL after the timestamp",
+            )
+            verdict, action = Verdict.UNLINKED, TRUNCATED_CAPTURE_ACTION
         results.append(
             CitationResult(
                 citation=c,
@@ -361,9 +417,7 @@ async def _finish_tasks(
     if pending and not interrupted and stop is not None:
         waiter = asyncio.ensure_future(stop.wait())
         while pending and not waiter.done():
-            done, _ = await asyncio.wait(
-                pending | {waiter}, return_when=asyncio.FIRST_COMPLETED
-            )
+            done, _ = await asyncio.wait(pending | {waiter}, return_when=asyncio.FIRST_COMPLETED)
             pending -= done
         interrupted = waiter.done()
         waiter.cancel()
