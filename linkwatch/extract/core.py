@@ -6,6 +6,7 @@ import bisect
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
@@ -27,6 +28,8 @@ CONTEXT_CHARS = 200
 _SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+(?=[A-Z“\"‘(\[\d]|[^\x00-\x7f])")
 _NOTE_MARK = re.compile(r"\s*\[\d{1,4}\]")
 _SLUG = re.compile(r"[^a-z0-9]+")
+_WORDS = re.compile(r"\w+")
+_HOST = re.compile(r"^(?:https?://)?(?:www\.)?([^/:?#]+)", re.IGNORECASE)
 
 
 class Format(enum.StrEnum):
@@ -239,9 +242,9 @@ def context_excerpt(text: str, start: int, end: int, bounds: Sequence[int] | Non
     s = bounds[i - 1] if i else 0
     j = bisect.bisect_left(bounds, end)
     e = bounds[j] if j < len(bounds) else len(text)
-    claim = _NOTE_MARK.sub("", text[s:start]).strip()
+    claim = _unmark(text[s:start]).strip()
     if len(claim) < 40:
-        claim = _NOTE_MARK.sub("", text[s:e]).strip()
+        claim = _unmark(text[s:e]).strip()
     claim = " ".join(claim.split()).rstrip(" (")
     if len(claim) <= CONTEXT_CHARS:
         return claim
@@ -250,6 +253,11 @@ def context_excerpt(text: str, start: int, end: int, bounds: Sequence[int] | Non
     if 0 <= space < 40:
         cut = cut[space + 1 :]
     return "…" + cut
+
+
+def _unmark(text: str) -> str:
+    """``text`` without note markers such as ``[3]``."""
+    return _NOTE_MARK.sub("", text) if "[" in text else text
 
 
 def _excerpt(text: str) -> str:
@@ -263,13 +271,14 @@ def _excerpt(text: str) -> str:
     return cut + "…"
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _slug(value: str) -> str:
     slug = _SLUG.sub("-", value.lower()).strip("-")
     return slug[:24].rstrip("-")
 
 
 def _host(url: str) -> str:
-    match = re.match(r"^(?:https?://)?(?:www\.)?([^/:?#]+)", url, re.IGNORECASE)
+    match = _HOST.match(url)
     return match.group(1) if match else ""
 
 
@@ -288,7 +297,7 @@ def citation_id(
     The hash covers the report name, kind, source, the date as written, the URL and the
     words of the context, so an edit elsewhere in the report leaves it unchanged.
     """
-    words = " ".join(re.findall(r"\w+", context.lower()))
+    words = " ".join(_WORDS.findall(context.lower()))
     key = "\x1f".join((report, kind, source, written_date, url, words, "alt" if alternate else ""))
     digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
     stem = _slug(source) or _slug(_host(url)) or kind
@@ -301,8 +310,18 @@ def build_records(
     """Records for found citations: dates resolved, URLs classified, contexts cut, ids given."""
     records: list[Citation] = []
     seen: dict[str, int] = {}
-    bounds_cache: dict[int, list[int]] = {}
+    published_iso = published.isoformat() if published else ""
+    current: Block | None = None
+    bounds: list[int] | None = None
+    location = ""
+    contexts: dict[tuple[int, int], str] = {}
     for block, item in found:
+        if block is not current:
+            # Sentence bounds, location and contexts are per block: computed once each.
+            current = block
+            bounds = None
+            location = block.location
+            contexts = {}
         flags = set(item.flags)
         date = item.date
         written = _written(date)
@@ -310,15 +329,18 @@ def build_records(
             date = date.with_year_from(published)
             flags.add("year-inferred")
         if item.excerpt:
-            context = _excerpt(_NOTE_MARK.sub("", item.excerpt))
+            context = _excerpt(_unmark(item.excerpt))
         elif item.kind == "caption" or block.role == "caption":
             context = _excerpt(block.text)
         else:
-            bounds = bounds_cache.get(id(block))
             if bounds is None:
-                bounds = bounds_cache[id(block)] = _sentence_bounds(block.text)
+                bounds = _sentence_bounds(block.text)
             start = item.anchor if item.anchor >= 0 else item.start
-            context = context_excerpt(block.text, start, item.end, bounds)
+            key = (start, item.end)
+            cached = contexts.get(key)
+            if cached is None:
+                cached = contexts[key] = context_excerpt(block.text, start, item.end, bounds)
+            context = cached
         original = archived = ""
         if item.url:
             info = archive_info(item.url)
@@ -356,10 +378,10 @@ def build_records(
                 accessed=item.accessed,
                 original_url=original,
                 archived_at=archived,
-                published=published.isoformat() if published else "",
-                location=block.location,
+                published=published_iso,
+                location=location,
                 context=context,
-                flags=";".join(sorted(flags)),
+                flags=";".join(sorted(flags)) if flags else "",
             )
         )
     return records

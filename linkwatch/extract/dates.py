@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 
 _MONTHS: dict[str, int] = {}
@@ -119,10 +120,19 @@ def _valid(year: int | None, month: int | None, day: int | None) -> bool:
 def from_match(match: re.Match[str]) -> PartialDate | None:
     """The date a :data:`DATE` match holds, or None when the values are impossible."""
     kind = match.lastgroup
-    text = match.group(kind or 0)
+    return _from_text(kind, match.group(kind or 0))
+
+
+# Reports cite the same dates again and again ("2023", "October 27, 2023"), and a
+# PartialDate is immutable, so each distinct date is read once and shared.
+@functools.lru_cache(maxsize=1 << 16)
+def _from_text(kind: str | None, text: str) -> PartialDate | None:
     nums = [int(n) for n in _NUM.findall(text)]
-    words = [w for w in _WORD.findall(text) if month_number(w) is not None]
-    month = month_number(words[0]) if words else None
+    month: int | None = None
+    for word in _WORD.findall(text):
+        month = _MONTHS.get(word.lower())
+        if month is not None:
+            break
     year: int | None
     day: int | None = None
     if kind == "iso" or kind == "cjk":

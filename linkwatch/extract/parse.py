@@ -8,6 +8,7 @@ dates, ids and context is left to :mod:`linkwatch.extract.core`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import re
 from collections.abc import Iterator
@@ -66,6 +67,7 @@ _MONTH_START = re.compile(
     re.IGNORECASE,
 )
 _WORD_RE = re.compile(r"\S+")
+_NOT_NAME_CHARS = re.compile(r"[=<>{}|]")
 _DIGIT = re.compile(r"\d")
 _CREDIT_WORD = re.compile(
     r"^\s*(?:photo|image|picture|illustration|graphic|map|chart|figure|video|source|credit|courtesy)",
@@ -89,6 +91,8 @@ _APA = re.compile(
     r"\s*[.,:]?\s*(?P<rest>.*)$",
     re.DOTALL,
 )
+# The parenthesised date an APA entry needs; where none is, _APA cannot match.
+_APA_DATE = re.compile(r"\((?:(?:1[89]|20)\d\d[a-z]?(?:\s*,\s*[^()]{1,30})?|n\.\s?d\.)\)")
 # Where a new APA entry starts after a full stop: an author list (names, initials, "&",
 # "et al.") followed by "(2023)." or "(2023, September 18).". URLs and sentence-ending
 # words are not names, so a preceding "The New Yorker. https://…" is not taken in.
@@ -140,11 +144,10 @@ def squash(text: str) -> str:
 
 def _strip_source(text: str) -> str:
     text = squash(text)
-    while True:
-        stripped = _LEAD_IN.sub("", text, count=1)
-        if stripped == text:
-            break
-        text = stripped
+    lead = _LEAD_IN.match(text)
+    while lead is not None:
+        text = text[lead.end() :]
+        lead = _LEAD_IN.match(text)
     text = text.strip(" ,;:*_")
     # Quotation marks around a whole name are the citation's, not the name's.
     if len(text) > 2 and text[0] in '“"' and text[-1] in '”"':
@@ -152,14 +155,21 @@ def _strip_source(text: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def plausible_source(source: str, *, linked: bool = False) -> bool:
     """True when ``source`` reads as an outlet or author name, not prose or a number."""
     if not source or len(source) > 100:
         return False
     words = source.split()
-    if len(words) > 12 or _DANGLING.search(source) or _MONTH_START.match(source):
+    # The dangling words are at most seven letters long (and "$" allows a final newline),
+    # so only the tail needs searching; the \b still sees the character before it.
+    if (
+        len(words) > 12
+        or _DANGLING.search(source, max(0, len(source) - 9))
+        or _MONTH_START.match(source)
+    ):
         return False
-    if any(ch in source for ch in "=<>{}|") or source.endswith(":"):
+    if _NOT_NAME_CHARS.search(source) or source.endswith(":"):
         return False
     first = source[0]
     head = words[0]
@@ -248,20 +258,20 @@ def parentheticals(block: Block, kind: str) -> tuple[list[Found], list[tuple[int
     for opened, closed in parenthesis_spans(text):
         if opened < covered_until:
             continue
+        if closed - opened > 601:
+            continue
         inner = text[opened + 1 : closed]
-        if not inner.strip() or len(inner) > 600:
+        if not inner.strip():
             continue
+        links = _links_in(block.links, opened, closed) if block.links else []
+        credit = _CREDIT_WORD.search(inner) is not None
         # Without a digit, a link or a credit word a parenthesis is a gloss; skip it cheaply.
-        if (
-            _DIGIT.search(inner) is None
-            and not _links_in(block.links, opened, closed)
-            and _CREDIT_WORD.search(inner) is None
-        ):
+        if not credit and not links and _DIGIT.search(inner) is None:
             continue
-        caption = _caption(inner)
+        # Every caption form starts with a credit word.
+        caption = _caption(inner) if credit else None
         if caption is not None:
             source, date = caption
-            links = _links_in(block.links, opened, closed)
             found.append(
                 Found(
                     "caption",
@@ -290,8 +300,8 @@ def _parenthetical_items(block: Block, start: int, end: int, kind: str) -> Itera
     previous_source = ""
     for seg_start, seg_end in _segments(text, start, end):
         raw = text[seg_start:seg_end]
-        links = _links_in(block.links, seg_start, seg_end)
-        urls = [u for _, _, u in find_urls(raw)]
+        links = _links_in(block.links, seg_start, seg_end) if block.links else []
+        urls = [u for _, _, u in find_urls(raw)] if _may_hold_url(raw) else []
         bare = raw
         for url in urls:
             bare = bare.replace(url, " ")
@@ -314,6 +324,11 @@ def _parenthetical_items(block: Block, start: int, end: int, kind: str) -> Itera
             yield Found(kind, seg_start, seg_end, url=url)
 
 
+def _may_hold_url(text: str) -> bool:
+    """False only when :data:`URL_RE` cannot match: no ``://`` and no ``www.``."""
+    return "://" in text or "www." in text.lower()
+
+
 def _linked_name(text: str, *, linked: bool) -> bool:
     source = _strip_source(text)
     return plausible_source(source, linked=linked) and len(source.split()) <= 8
@@ -325,12 +340,10 @@ def _linked_name(text: str, *, linked: bool) -> bool:
 def _note_segments(text: str) -> list[tuple[int, int]]:
     """A note split into references: at top-level semicolons and where an APA entry begins."""
     # Semicolons inside URLs do not separate references.
-    protected = list(text)
-    for s, e, _ in find_urls(text):
-        for i in range(s, e):
-            if protected[i] in ";；":
-                protected[i] = "_"
-    masked = "".join(protected)
+    masked = text
+    for s, e, url in find_urls(text):
+        if ";" in url or "；" in url:
+            masked = masked[:s] + url.replace(";", "_").replace("；", "_") + masked[e:]
     spans: list[tuple[int, int]] = []
     for seg_start, seg_end in _segments(masked, 0, len(masked)):
         cuts = [seg_start]
@@ -356,7 +369,13 @@ def _container(text: str) -> str:
 
 
 def _parse_apa(text: str) -> Found | None:
-    match = _APA.search(text)
+    dated = _APA_DATE.search(text)
+    if dated is None:
+        return None
+    # The authors hold no parenthesis, so no match starts before the last one ahead of the
+    # first date; starting there spares trying every earlier position.
+    start = max(text.rfind("(", 0, dated.start()), text.rfind(")", 0, dated.start())) + 1
+    match = _APA.search(text, start)
     if match is None:
         return None
     authors = match.group("authors")
