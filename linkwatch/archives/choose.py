@@ -87,15 +87,16 @@ def candidates(
 
     Within the window: the closest on or before the target, then the closest after;
     beyond it the same order again (those give ``archived-late``). Captures whose
-    recorded status is not 200/203/206 are left out; unknown statuses (a TimeMap does
-    not say) stay in and are settled by fetching the capture. With no target date the
-    newest capture comes first.
+    recorded status is 200/203/206 or unknown (a TimeMap does not say; settled by
+    fetching the capture) come first; captured redirects (3xx) follow in each group,
+    since the capture of their target may show the page. Errors are left out. With no
+    target date the newest capture comes first.
     """
     usable = [m for m in mementos if m.status is None or m.status in GOOD_STATUSES]
+    moved = [m for m in mementos if m.status is not None and 300 <= m.status < 400]
     if target is None:
-        return sorted(usable, key=lambda m: m.timestamp, reverse=True)
-    inside = [m for m in usable if in_window(m, target, window_days)]
-    outside = [m for m in usable if not in_window(m, target, window_days)]
+        newest = sorted(usable, key=lambda m: m.timestamp, reverse=True)
+        return newest + sorted(moved, key=lambda m: m.timestamp, reverse=True)
 
     def ordered(group: list[Memento]) -> list[Memento]:
         before = sorted(
@@ -104,4 +105,12 @@ def candidates(
         after = sorted((m for m in group if m.when > target.end), key=lambda m: m.timestamp)
         return before + after
 
-    return ordered(inside) + ordered(outside)
+    def near(group: list[Memento], inside: bool) -> list[Memento]:
+        return [m for m in group if in_window(m, target, window_days) is inside]
+
+    return (
+        ordered(near(usable, True))
+        + ordered(near(moved, True))
+        + ordered(near(usable, False))
+        + ordered(near(moved, False))
+    )

@@ -90,7 +90,13 @@ class ArchiveOptions:
     max_verify: int = 3
     """Captures fetched per URL at most, looking for one that is not an error."""
     max_body: int = 2 * 1024 * 1024
-    """Bytes of a capture read to verify and compare it."""
+    """Bytes of a capture (or an index answer) read to verify and compare it."""
+    cdx_limit: int = 100
+    """CDX rows asked for per URL: the captures closest to the target date."""
+    max_timemap_pages: int = 4
+    """Further pages of a paged TimeMap read per URL, those nearest the target first."""
+    url_variants: bool = True
+    """Ask Memento archives for the other scheme and ``www.`` forms when the cited one has none."""
 
 
 def parse_archive_option(value: str) -> ArchiveConfig:

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable, Sequence
 from typing import Protocol
-from urllib.parse import quote, urljoin
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -27,12 +29,17 @@ from linkwatch.archives.choose import GOOD_STATUSES, Target, candidates, in_wind
 from linkwatch.archives.config import ArchiveConfig, ArchiveKind, ArchiveOptions
 from linkwatch.archives.memento import (
     CitedCapture,
+    Link,
     Memento,
+    TimeMapPage,
     http_date,
     parse_cited_capture,
     parse_link_format,
+    parse_timestamp,
     raw_url,
+    timemap_pages,
     timemaps_from_links,
+    timestamp_from_http_date,
 )
 from linkwatch.archives.polite import Clock, RateGate, Sleep, retry_after_seconds
 from linkwatch.archives.verify import not_found_reason
@@ -43,6 +50,7 @@ from linkwatch.archives.wayback import (
     parse_cdx,
 )
 from linkwatch.compare.text import PageText, page_text
+from linkwatch.live.soft404 import login_evidence, redirect_evidence
 from linkwatch.results import ArchiveResult, Capture
 from linkwatch.status import ArchiveStatus
 
@@ -52,6 +60,22 @@ NotFoundJudge = Callable[[PageText], str]
 
 class ArchiveUnavailable(Exception):
     """An archive could not answer; becomes ``lookup-failed`` for the URL being looked up."""
+
+
+class ArchiveExcluded(Exception):
+    """The archive refuses to show any capture of the URL (excluded, blocked by its owner)."""
+
+
+_IP_HOST = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
+#: The timestamp in a Wayback-style replay URL (``…/20190506120000/http://…``).
+_URL_TIMESTAMP = re.compile(r"/(\d{14}|\d{8,12})(?:[a-z]{2}_)?/")
+
+#: Words of an archive's answer that mean the URL is excluded, not that the archive failed.
+_EXCLUDED = re.compile(
+    rb"excluded|blocked site|robots\.txt|AdministrativeAccessControl|AccessControlException"
+    rb"|not available for replay|has been excluded",
+    re.IGNORECASE,
+)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -234,16 +258,34 @@ class ArchiveSession:
     # -- finding captures -----------------------------------------------------
 
     async def mementos(self, url: str, target: Target | None) -> list[Memento]:
-        """Every capture of ``url`` the archive lists (empty: none). CDX when configured."""
-        if self.config.cdx:
-            return await self._cdx(url)
-        return await self._timemap(url, target)
+        """The captures of ``url`` the archive lists (empty: none). CDX when configured.
 
-    async def _cdx(self, url: str) -> list[Memento]:
-        query = f"{self.config.cdx}?url={quote(url, safe='')}&output=json"
+        A CDX index matches ``http``/``https`` and ``www.`` forms of a URL by itself; a
+        Memento archive that keys URLs exactly is asked for those other forms too when
+        it holds nothing under the form cited.
+        """
+        if self.config.cdx:
+            return await self._cdx(url, target)
+        found = await self._timemap(url, target)
+        if not found and self.options.url_variants:
+            for variant in url_variants(url):
+                found = await self._timemap(variant, target)
+                if found:
+                    break
+        return found
+
+    async def _cdx(self, url: str, target: Target | None) -> list[Memento]:
+        # The captures closest to the target, a bounded number of them: a popular page has
+        # hundreds of thousands, far more than the read cap (the rest cannot be chosen anyway).
+        when = target.timestamp if target else dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S")
+        query = (
+            f"{self.config.cdx}?url={quote(url, safe='')}&output=json"
+            f"&closest={when}&sort=closest&limit={self.options.cdx_limit}"
+        )
         response, body = await self.request("GET", query, self.lookup_gate)
         if response.status_code == 404:
             return []
+        self._raise_if_excluded(response.status_code, body)
         if response.status_code != 200:
             raise ArchiveUnavailable(f"{self.config.name}: CDX answered {response.status_code}")
         try:
@@ -251,37 +293,100 @@ class ArchiveSession:
         except CdxFormatError as exc:
             raise ArchiveUnavailable(f"{self.config.name}: {exc}") from exc
 
+    def _raise_if_excluded(self, status: int, body: bytes) -> None:
+        if status in (403, 451) and _EXCLUDED.search(body[:4096]):
+            raise ArchiveExcluded(
+                f"{self.config.name} excludes this URL from its archive (answered {status})"
+            )
+
     async def _timemap(self, url: str, target: Target | None) -> list[Memento]:
         timemap = f"{self._timemap_prefix}{url}" if self._timemap_prefix else ""
         gate_memento: list[Memento] = []
         if not timemap:
-            headers = {"Accept-Datetime": http_date(target.end)} if target else {}
-            response, _ = await self.request(
-                "GET", f"{self.config.timegate}{url}", self.lookup_gate, headers=headers
-            )
-            if response.status_code == 404:
-                return []
-            if response.status_code >= 400:
-                raise ArchiveUnavailable(
-                    f"{self.config.name}: TimeGate answered {response.status_code}"
-                )
-            links = parse_link_format(response.headers.get("link", ""))
-            for link in links:
-                if "timemap" in link.rel and not timemap:
-                    timemap = urljoin(str(response.url), link.url)
-            gate_memento = timemaps_from_links(links)
-            if timemap.endswith(url):
-                # Later URLs go straight to the TimeMap, saving a TimeGate request each.
-                self._timemap_prefix = timemap[: -len(url)]
+            timemap, gate_memento = await self._timegate(url, target)
             if not timemap:
                 return gate_memento
         response, body = await self.request("GET", timemap, self.lookup_gate)
-        if response.status_code == 404:
+        if response.status_code in (404, 410):
             return gate_memento
+        self._raise_if_excluded(response.status_code, body)
         if response.status_code != 200:
             raise ArchiveUnavailable(f"{self.config.name}: TimeMap answered {response.status_code}")
-        found = timemaps_from_links(parse_link_format(body.decode("utf-8", "replace")))
-        return found or gate_memento
+        links = self._timemap_links(response, body)
+        found = {m.url: m for m in timemaps_from_links(links)}
+        pages = timemap_pages(links, str(response.url))
+        for page in _pages_to_read(pages, target, self.options.max_timemap_pages):
+            response, body = await self.request(
+                "GET", urljoin(str(response.url), page.url), self.lookup_gate
+            )
+            if response.status_code != 200:
+                continue
+            found.update(
+                (m.url, m) for m in timemaps_from_links(self._timemap_links(response, body))
+            )
+        mementos = sorted(found.values(), key=lambda m: m.timestamp)
+        return mementos or gate_memento
+
+    def _timemap_links(self, response: httpx.Response, body: bytes) -> list[Link]:
+        text = body.decode("utf-8", "replace")
+        links = parse_link_format(text)
+        media = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if not links and text.strip() and media not in ("application/link-format", "text/plain"):
+            # An HTML page or JSON where a link-format TimeMap should be: the archive did
+            # not answer the question, which is not the same as "no capture".
+            raise ArchiveUnavailable(
+                f"{self.config.name}: the TimeMap is not in link format ({media or 'no type'})"
+            )
+        return links
+
+    async def _timegate(self, url: str, target: Target | None) -> tuple[str, list[Memento]]:
+        """The TimeMap URL a TimeGate names, and the memento(s) its answer itself gives.
+
+        A TimeGate may redirect (302) to the memento, or answer 200 with the memento's
+        URL in ``Content-Location`` and its date in ``Memento-Datetime``; both may name the
+        TimeMap in ``Link``, or not.
+        """
+        headers = {"Accept-Datetime": http_date(target.end)} if target else {}
+        gate = f"{self.config.timegate}{url}"
+        response, _ = await self.request("GET", gate, self.lookup_gate, headers=headers)
+        status = response.status_code
+        if status in (404, 410):
+            return "", []
+        if status >= 400:
+            raise ArchiveUnavailable(f"{self.config.name}: TimeGate answered {status}")
+        links = parse_link_format(response.headers.get("link", ""))
+        timemap = next((urljoin(gate, k.url) for k in links if "timemap" in k.rel), "")
+        if timemap.endswith(url):
+            # Later URLs go straight to the TimeMap, saving a TimeGate request each.
+            self._timemap_prefix = timemap[: -len(url)]
+        mementos = timemaps_from_links(links)
+        location = ""
+        if 300 <= status < 400:
+            location = urljoin(gate, response.headers.get("location", ""))
+        elif "memento-datetime" in response.headers:
+            location = urljoin(gate, response.headers.get("content-location", "") or gate)
+        if location and location not in {m.url for m in mementos}:
+            memento = await self._dated(location, response)
+            if memento is not None:
+                mementos.append(memento)
+        return timemap, sorted(mementos, key=lambda m: m.timestamp)
+
+    async def _dated(self, location: str, answer: httpx.Response) -> Memento | None:
+        """The memento at ``location`` with its datetime: from the answer, its URL, or itself."""
+        value = answer.headers.get("memento-datetime", "")
+        if value and 200 <= answer.status_code < 300:
+            with contextlib.suppress(ValueError):
+                return Memento(url=location, timestamp=timestamp_from_http_date(value))
+        stamp = _URL_TIMESTAMP.search(location)
+        if stamp is not None:
+            return Memento(url=location, timestamp=timestamp_from_http_date(stamp.group(1)))
+        response, _ = await self.request("GET", location, self.replay_gate, captured=True)
+        with contextlib.suppress(ValueError):
+            return Memento(
+                url=location,
+                timestamp=timestamp_from_http_date(response.headers.get("memento-datetime", "")),
+            )
+        return None
 
     async def prefetch_availability(self, items: Sequence[tuple[str, Target | None]]) -> None:
         """Ask the bulk availability API about many URLs in one POST; answers become hints.
@@ -334,32 +439,55 @@ class ArchiveSession:
 
     # -- verifying a capture --------------------------------------------------
 
-    async def fetch_capture(self, memento: Memento) -> CaptureFetch:
-        """Fetch a capture raw (``id_``) and judge it; follows the archive's own redirects."""
-        target_url = raw_url(memento.url)
-        original = memento.url.split(f"{memento.timestamp}/", 1)[-1]
-        for _ in range(3):
+    def raw(self, memento_url: str) -> str:
+        """Where a capture is replayed as captured: ``id_`` where the archive has it."""
+        if self.config.kind is ArchiveKind.ARCHIVE_TODAY:
+            return memento_url
+        return raw_url(memento_url)
+
+    async def fetch_capture(self, memento: Memento, original: str = "") -> CaptureFetch:
+        """Fetch a capture raw (``id_``) and judge it.
+
+        The archive's own redirects (to the nearest timestamp) are followed. A captured
+        redirect is followed to the capture of its target when the target is another
+        page (a move), not the site's home, an error page or a sign-in page: then the
+        target's capture is what a reader following the link would see.
+        """
+        target_url = self.raw(memento.url)
+        original = original or memento.url.split(f"{memento.timestamp}/", 1)[-1]
+        page_url = original
+        moved = ""
+        for _ in range(4):
             response, body = await self.request("GET", target_url, self.replay_gate, captured=True)
             status = response.status_code
             content_type = response.headers.get("content-type", "")
             if 300 <= status < 400:
                 location = urljoin(target_url, response.headers.get("location", ""))
                 inner = parse_cited_capture(location, (self.config.replay_root,))
-                archive_hop = "memento-datetime" not in response.headers and inner is not None
-                if archive_hop and inner is not None and _same_page(inner.original, original):
-                    target_url = raw_url(location)
+                captured = "memento-datetime" in response.headers
+                if not captured and inner is not None and _same_page(inner.original, page_url):
+                    target_url = self.raw(location)
                     continue
+                goes_to = inner.original if inner is not None else location
+                gone = redirect_evidence(page_url, goes_to) or login_evidence(page_url, goes_to)
+                if captured and inner is not None and not gone and not moved:
+                    moved = f" (captured a redirect ({status}) to {goes_to})"
+                    page_url = goes_to
+                    target_url = self.raw(location)
+                    continue
+                why = f": {gone}" if gone else ""
                 return CaptureFetch(
                     memento,
                     target_url,
                     status,
                     content_type,
-                    problem=f"captured a redirect ({status}) to {location}",
+                    problem=f"captured a redirect ({status}) to {goes_to}{why}",
                 )
             if status == 404 and "memento-datetime" not in response.headers:
-                return CaptureFetch(
-                    memento, target_url, status, problem="the archive cannot replay this capture"
-                )
+                problem = "the archive cannot replay this capture"
+                if moved:
+                    problem = f"{moved.strip(' ()')}, whose target the archive does not hold"
+                return CaptureFetch(memento, target_url, status, problem=problem)
             sha1 = _sha1_base32(body)
             if status not in GOOD_STATUSES:
                 return CaptureFetch(
@@ -368,7 +496,7 @@ class ArchiveSession:
                     status,
                     content_type,
                     sha1,
-                    problem=f"captured error {status}",
+                    problem=f"captured error {status}{moved}",
                 )
             if not _is_textual(content_type):
                 # A captured PDF or image is good as captured; it has no text to judge.
@@ -382,7 +510,7 @@ class ArchiveSession:
                 content_type,
                 sha1,
                 page,
-                problem=f"captured a not-found page (soft 404: {soft})" if soft else "",
+                problem=f"captured a not-found page (soft 404: {soft}){moved}" if soft else "",
             )
         return CaptureFetch(memento, target_url, None, problem="the archive redirected in a loop")
 
@@ -453,7 +581,7 @@ class ArchiveChecker:
         if cached is not None:
             page = None
             if cached.capture is not None and self.cache is not None:
-                fetch = self.cache.get_capture(raw_url(cached.capture.url))
+                fetch = self.cache.get_capture(session.raw(cached.capture.url))
                 page = fetch.page if fetch else None
             return ArchiveOutcome(cached, page)
         try:
@@ -493,10 +621,15 @@ class ArchiveChecker:
         label = target.label if target else ""
         hint = session.hinted(url, target)
         if hint is not None:
-            fetch = await self._verify(session, hint)
+            fetch = await self._verify(session, hint, url)
             if fetch.good:
-                return self._chosen(session, fetch, target, 1, "")
-        mementos = await session.mementos(url, target)
+                return self._chosen(session, fetch, target, 1, "", url)
+        try:
+            mementos = await session.mementos(url, target)
+        except ArchiveExcluded as exc:
+            return ArchiveOutcome(
+                ArchiveResult(status=ArchiveStatus.NOT_ARCHIVED, reason=str(exc), target_date=label)
+            )
         if not mementos:
             return ArchiveOutcome(
                 ArchiveResult(
@@ -508,10 +641,10 @@ class ArchiveChecker:
         order = candidates(mementos, target, self.options.window_days)
         problems: list[str] = []
         for memento in order[: self.options.max_verify]:
-            fetch = await self._verify(session, memento)
+            fetch = await self._verify(session, memento, url)
             if fetch.good:
                 skipped = f"; {len(problems)} closer capture(s) were errors" if problems else ""
-                return self._chosen(session, fetch, target, len(mementos), skipped)
+                return self._chosen(session, fetch, target, len(mementos), skipped, url)
             problems.append(f"{memento.timestamp}: {fetch.problem}")
         if not order:
             statuses = sorted({str(m.status) for m in mementos})
@@ -531,13 +664,15 @@ class ArchiveChecker:
             )
         )
 
-    async def _verify(self, session: ArchiveSession, memento: Memento) -> CaptureFetch:
-        raw = raw_url(memento.url)
+    async def _verify(
+        self, session: ArchiveSession, memento: Memento, original: str = ""
+    ) -> CaptureFetch:
+        raw = session.raw(memento.url)
         if self.cache is not None:
             known = self.cache.get_capture(raw)
             if known is not None:
                 return known
-        fetch = await session.fetch_capture(memento)
+        fetch = await session.fetch_capture(memento, original)
         if self.cache is not None:
             self.cache.put_capture(fetch)
         return fetch
@@ -549,6 +684,7 @@ class ArchiveChecker:
         target: Target | None,
         seen: int,
         note: str,
+        url: str = "",
     ) -> ArchiveOutcome:
         memento = fetch.memento
         near = in_window(memento, target, self.options.window_days)
@@ -568,7 +704,7 @@ class ArchiveChecker:
                 capture=Capture(
                     archive=session.config.name,
                     url=memento.url,
-                    original=memento.url.split(f"{memento.timestamp}/", 1)[-1],
+                    original=url or memento.url.split(f"{memento.timestamp}/", 1)[-1],
                     timestamp=memento.timestamp,
                     http_status=fetch.http_status,
                     mimetype=fetch.content_type.split(";")[0].strip() or memento.mimetype,
@@ -668,3 +804,41 @@ def _best(outcomes: list[ArchiveOutcome]) -> ArchiveOutcome:
             ArchiveResult(status=ArchiveStatus.NOT_CHECKED, reason="no archive configured")
         )
     return min(outcomes, key=lambda o: _RANK[o.result.status])
+
+
+def url_variants(url: str) -> list[str]:
+    """Other forms an archive may hold ``url`` under: the other scheme, with or without ``www.``."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or not host:
+        return []
+    other = "https" if parts.scheme == "http" else "http"
+    port = f":{parts.port}" if parts.port else ""
+    bare = host.removeprefix("www.")
+    alt_host = bare if host.startswith("www.") else f"www.{host}"
+    if _IP_HOST.match(host) or ":" in host:
+        alt_host = ""
+    forms = [(other, host)]
+    if alt_host:
+        forms += [(parts.scheme, alt_host), (other, alt_host)]
+    return [
+        urlunsplit((scheme, f"{h}{port}", parts.path, parts.query, parts.fragment))
+        for scheme, h in forms
+    ]
+
+
+def _pages_to_read(
+    pages: list[TimeMapPage], target: Target | None, limit: int
+) -> list[TimeMapPage]:
+    """The further TimeMap pages worth reading: those nearest the target, at most ``limit``."""
+    if target is None or not all(p.start and p.end for p in pages):
+        return pages[:limit]
+    goal = target.timestamp
+
+    def distance(page: TimeMapPage) -> float:
+        if page.start <= goal <= page.end:
+            return 0.0
+        edge = page.end if page.end < goal else page.start
+        return abs((parse_timestamp(edge) - parse_timestamp(goal)).total_seconds())
+
+    return sorted(pages, key=distance)[:limit]

@@ -27,6 +27,25 @@ WAYBACK_STYLE_HOSTS = (
 )
 
 
+#: archive.today's mirrors: their replay URLs look like the Wayback's but have no ``id_`` mode.
+ARCHIVE_TODAY_HOSTS = (
+    "archive.today",
+    "archive.is",
+    "archive.ph",
+    "archive.md",
+    "archive.li",
+    "archive.vn",
+    "archive.fo",
+)
+
+
+def is_archive_today(url: str) -> bool:
+    """Whether ``url`` is on one of archive.today's hosts."""
+    match = re.match(r"^https?://([^/:]+)", url)
+    host = match.group(1).lower() if match else ""
+    return any(host == h or host.endswith("." + h) for h in ARCHIVE_TODAY_HOSTS)
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Link:
     """One link of a Link header or a link-format TimeMap."""
@@ -68,8 +87,22 @@ def parse_link_format(text: str) -> list[Link]:
 
 
 def timestamp_from_http_date(value: str) -> str:
-    """``Fri, 20 Oct 2023 10:00:00 GMT`` → ``20231020100000``; ValueError when unparseable."""
-    parsed = email.utils.parsedate_to_datetime(value)
+    """``Fri, 20 Oct 2023 10:00:00 GMT`` → ``20231020100000``; ValueError when unparseable.
+
+    RFC 1123 is what RFC 7089 asks for; RFC 850 and asctime dates, ISO 8601
+    (``2023-10-20T10:00:00Z``) and bare 4–14 digit timestamps, which some archives
+    send instead, are read too. A date without a zone is UTC.
+    """
+    value = value.strip()
+    if value.isdigit() and 4 <= len(value) <= 14:
+        return parse_timestamp(value).strftime("%Y%m%d%H%M%S")
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        try:
+            parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"not a date: {value!r}") from None
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
     return parsed.strftime("%Y%m%d%H%M%S")
@@ -88,6 +121,35 @@ def parse_timestamp(ts: str) -> dt.datetime:
     return dt.datetime.strptime(padded[:14], "%Y%m%d%H%M%S")
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class TimeMapPage:
+    """Another page of a paged TimeMap, with the span it covers when the archive says."""
+
+    url: str
+    start: str = ""
+    """14-digit timestamp of its first memento (``from``), or empty."""
+    end: str = ""
+    """14-digit timestamp of its last memento (``until``), or empty."""
+
+
+def timemap_pages(links: list[Link], current: str) -> list[TimeMapPage]:
+    """The TimeMaps a TimeMap links to besides itself (pagination, RFC 7089 §4.3 practice)."""
+    pages: list[TimeMapPage] = []
+    seen = {current}
+    for link in links:
+        if "timemap" not in link.rel or "self" in link.rel or link.url in seen:
+            continue
+        seen.add(link.url)
+        span = []
+        for key in ("from", "until"):
+            try:
+                span.append(timestamp_from_http_date(link.params.get(key, "")))
+            except ValueError:
+                span.append("")
+        pages.append(TimeMapPage(link.url, span[0], span[1]))
+    return pages
+
+
 def timemaps_from_links(links: list[Link]) -> list[Memento]:
     """The mementos of a TimeMap, oldest first; links without a usable datetime are skipped."""
     out: list[Memento] = []
@@ -97,7 +159,7 @@ def timemaps_from_links(links: list[Link]) -> list[Memento]:
         when = link.params.get("datetime", "")
         try:
             ts = timestamp_from_http_date(when)
-        except (TypeError, ValueError, IndexError):
+        except ValueError:
             continue
         out.append(Memento(url=link.url, timestamp=ts))
     out.sort(key=lambda m: m.timestamp)
@@ -111,7 +173,7 @@ def raw_url(memento_url: str) -> str:
     links, with the captured HTTP status.
     """
     match = _WAYBACK_STYLE.match(memento_url)
-    if not match or not match.group("orig"):
+    if not match or not match.group("orig") or is_archive_today(memento_url):
         return memento_url
     return f"{match.group('prefix')}{match.group('ts')}id_/{match.group('orig')}"
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from linkwatch.archives.memento import Memento
+from linkwatch.archives.memento import Memento, parse_timestamp
 
 
 class CdxFormatError(ValueError):
@@ -28,7 +29,7 @@ def parse_cdx(text: str, replay_root: str) -> list[Memento]:
     try:
         data: Any = json.loads(text)
     except json.JSONDecodeError:
-        data = None
+        data = _salvage_array(text) if text.startswith("[") else None
     if isinstance(data, list):
         if not data:
             return []
@@ -38,27 +39,30 @@ def parse_cdx(text: str, replay_root: str) -> list[Memento]:
         rows = [dict(zip(header, map(str, row), strict=False)) for row in data[1:]]
     else:
         rows = []
-        for line in text.splitlines():
-            if not line.strip():
-                continue
+        lines = [line for line in text.splitlines() if line.strip()]
+        for number, line in enumerate(lines):
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
+                if number and number == len(lines) - 1:
+                    break  # the last line, cut off by the read cap
                 raise CdxFormatError(f"CDX answer line is not JSON: {line[:80]!r}") from exc
             if not isinstance(obj, dict):
                 raise CdxFormatError("CDX answer line is not a JSON object")
             rows.append({str(k): str(v) for k, v in obj.items()})
     out: list[Memento] = []
     for row in rows:
-        ts = row.get("timestamp", "")
+        short = row.get("timestamp", "")
         original = row.get("original") or row.get("url", "")
-        if len(ts) != 14 or not ts.isdigit() or not original:
+        if not (4 <= len(short) <= 14) or not short.isdigit() or not original:
             continue
+        # Indexes with coarser timestamps exist; replay accepts them and redirects.
+        ts = parse_timestamp(short).strftime("%Y%m%d%H%M%S")
         status_text = row.get("statuscode") or row.get("status") or ""
         status = int(status_text) if status_text.isdigit() else None
         out.append(
             Memento(
-                url=f"{replay_root}{ts}/{original}",
+                url=f"{replay_root}{short}/{original}",
                 timestamp=ts,
                 status=status,
                 digest=row.get("digest", ""),
@@ -66,7 +70,44 @@ def parse_cdx(text: str, replay_root: str) -> list[Memento]:
             )
         )
     out.sort(key=lambda m: m.timestamp)
+    return _resolve_revisits(out)
+
+
+def _resolve_revisits(mementos: list[Memento]) -> list[Memento]:
+    """Give revisit records (status ``-``, ``warc/revisit``) the status of the capture they repeat.
+
+    A revisit has the payload digest of an earlier capture; when the index lists that
+    capture, its status and type are the revisit's too. Others stay unknown and are
+    settled by fetching them.
+    """
+    known = {
+        m.digest: m
+        for m in mementos
+        if m.digest and m.status is not None and m.mimetype != "warc/revisit"
+    }
+    out = []
+    for m in mementos:
+        revisit = m.status is None or m.mimetype == "warc/revisit"
+        base = known.get(m.digest) if m.digest else None
+        if revisit and base is not None:
+            m = dataclasses.replace(m, status=base.status, mimetype=base.mimetype)
+        out.append(m)
     return out
+
+
+def _salvage_array(text: str) -> list[Any] | None:
+    """The complete rows of a Wayback JSON array cut off by the read cap (one row a line)."""
+    rows: list[Any] = []
+    for line in text.splitlines():
+        piece = line.strip().lstrip("[").rstrip(",").rstrip("]")
+        if not piece:
+            continue
+        try:
+            row = json.loads(f"[{piece}]")
+        except json.JSONDecodeError:
+            break
+        rows.append(row)
+    return rows or None
 
 
 def availability_body(requests: Sequence[tuple[str, str, str]]) -> str:

@@ -37,11 +37,11 @@ def test_captures_in_the_window_beat_closer_before_ones_outside_it() -> None:
     assert [x.timestamp for x in order] == ["20231101000000", "20220101000000"]
 
 
-def test_error_statuses_are_never_candidates_but_unknown_ones_are() -> None:
+def test_error_statuses_are_never_candidates_and_redirects_come_after_unknown_ones() -> None:
     order = candidates(
         [m("20231020000000", 404), m("20231021000000", 301), m("20231022000000", None)], TARGET, 14
     )
-    assert [x.timestamp for x in order] == ["20231022000000"]
+    assert [x.timestamp for x in order] == ["20231022000000", "20231021000000"]
 
 
 def test_window_is_configurable() -> None:

@@ -34,7 +34,8 @@ def test_wayback_cdx_array_gives_statuses_and_digests_sorted() -> None:
     mementos = parse_cdx(IA_CDX, "https://wb.test/web/")
     assert [(m.timestamp, m.status, m.digest) for m in mementos] == [
         ("20231020100000", 200, "A"),
-        ("20231025000000", None, "A"),
+        # The revisit repeats capture A, so it has A's status.
+        ("20231025000000", 200, "A"),
         ("20231101000000", 404, "B"),
     ]
     assert mementos[0].url == "https://wb.test/web/20231020100000/http://x.test/p"
