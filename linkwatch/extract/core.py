@@ -297,7 +297,18 @@ def citation_id(
     The hash covers the report name, kind, source, the date as written, the URL and the
     words of the context, so an edit elsewhere in the report leaves it unchanged.
     """
-    words = " ".join(_WORDS.findall(context.lower()))
+    return _id_from_words(
+        report, kind, source, written_date, url, _context_words(context), alternate
+    )
+
+
+def _context_words(context: str) -> str:
+    return " ".join(_WORDS.findall(context.lower()))
+
+
+def _id_from_words(
+    report: str, kind: str, source: str, written_date: str, url: str, words: str, alternate: bool
+) -> str:
     key = "\x1f".join((report, kind, source, written_date, url, words, "alt" if alternate else ""))
     digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
     stem = _slug(source) or _slug(_host(url)) or kind
@@ -315,6 +326,9 @@ def build_records(
     bounds: list[int] | None = None
     location = ""
     contexts: dict[tuple[int, int], str] = {}
+    # The citations of one parenthesis share their context: its words are read once.
+    last_context = ""
+    last_words = ""
     for block, item in found:
         if block is not current:
             # Sentence bounds, location and contexts are per block: computed once each.
@@ -336,7 +350,8 @@ def build_records(
             if bounds is None:
                 bounds = _sentence_bounds(block.text)
             start = item.anchor if item.anchor >= 0 else item.start
-            key = (start, item.end)
+            # The context depends on the end only through the sentence the end falls in.
+            key = (start, bisect.bisect_left(bounds, item.end))
             cached = contexts.get(key)
             if cached is None:
                 cached = contexts[key] = context_excerpt(block.text, start, item.end, bounds)
@@ -351,14 +366,10 @@ def build_records(
                     flags.add("truncated")
             if looks_truncated(item.url):
                 flags.add("truncated")
-        cid = citation_id(
-            report=report,
-            kind=item.kind,
-            source=item.source,
-            written_date=written,
-            url=item.url,
-            context=context,
-            alternate="alternate" in flags,
+        if context != last_context:
+            last_context, last_words = context, _context_words(context)
+        cid = _id_from_words(
+            report, item.kind, item.source, written, item.url, last_words, "alternate" in flags
         )
         n = seen.get(cid, 0) + 1
         seen[cid] = n

@@ -80,13 +80,41 @@ class Inference:
     reason: str
 
 
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _earliest_match(window: str) -> int:
+    """A position no :data:`_BEFORE_YEAR` match in ``window`` starts before.
+
+    A match is the month or period word that ends where the spaces before the year begin,
+    optionally preceded by one word and the non-word characters after it. Month and period
+    words are at most nine letters long, or end in "of" after spaces ("end of").
+    """
+    end = len(window.rstrip(" \t\n\r\f\v-"))
+    while end and (window[end - 1].isspace() or window[end - 1] == "-"):
+        end -= 1
+    earliest = end - 9
+    if window[end - 2 : end].lower() == "of":
+        k = end - 2
+        while k and window[k - 1].isspace():
+            k -= 1
+        earliest = k - 9
+    i = max(0, earliest)
+    while i and not _is_word(window[i - 1]):
+        i -= 1
+    while i and _is_word(window[i - 1]):
+        i -= 1
+    return i
+
+
 def past_mentions(text: str) -> list[tuple[int, int]]:
     """``(year, month)`` of every month or period the text speaks of as past."""
     out: list[tuple[int, int]] = []
     for candidate in _CANDIDATE.finditer(text):
         start = candidate.start("year")
         window = text[max(0, start - 40) : start]
-        match = _BEFORE_YEAR.search(window)
+        match = _BEFORE_YEAR.search(window, _earliest_match(window))
         if match is None:
             continue
         before = (match.group("before") or "").lower()
