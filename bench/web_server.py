@@ -3,7 +3,8 @@
 Run as a subprocess by ``bench_check.py``; prints ``ready`` once every host listens.
 Usage: python bench/web_server.py HOSTS PORT DELAY_SECONDS [PROCESSES]
 
-The server shares the machine's cores with the checker it serves, so it is
+Each path gets a page of its own (so nothing can be computed once for all of
+them). The server shares the machine's cores with the checker it serves, so it is
 kept cheap: a raw asyncio protocol (no stream objects), uvloop when installed,
 and ``PROCESSES`` forked workers (default 2) that each listen on every host
 address with ``SO_REUSEPORT``, so the kernel spreads connections between them.
@@ -19,18 +20,21 @@ import signal
 import sys
 import typing
 
-BODY = (
-    b"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Bench page</title></head>"
-    b"<body><main><h1>Bench page</h1><p>A small page for the link-check benchmark, "
-    b"with a few words of text.</p></main></body></html>"
+PAGE = (
+    "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Bench page {path}</title></head>"
+    "<body><main><h1>Bench page {path}</h1><p>A small page for the link-check benchmark, "
+    "with a few words of text about {path}.</p></main></body></html>"
 )
-RESPONSE = (
-    b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
-    + f"Content-Length: {len(BODY)}\r\n".encode()
-    + b"Connection: keep-alive\r\n\r\n"
-    + BODY
-)
-HEAD_RESPONSE = RESPONSE[: RESPONSE.index(b"\r\n\r\n") + 4]
+HEAD = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {length}\r\n"
+HEAD += "Connection: keep-alive\r\n\r\n"
+
+
+def answer(request_head: bytes) -> bytes:
+    """The answer to one request: every path has its own page, as on a real site."""
+    path = request_head.split(b" ", 2)[1].decode("ascii", "replace")
+    body = PAGE.format(path=path).encode()
+    head = HEAD.format(length=len(body)).encode()
+    return head if request_head.startswith(b"HEAD") else head + body
 
 
 class DelayedAnswers(asyncio.Protocol):
@@ -53,12 +57,11 @@ class DelayedAnswers(asyncio.Protocol):
             if end < 0:
                 return
             head, self.buffer = self.buffer[:end], self.buffer[end + 4 :]
-            answer = HEAD_RESPONSE if head.startswith(b"HEAD") else RESPONSE
-            loop.call_later(self.delay, self._answer, answer)
+            loop.call_later(self.delay, self._answer, answer(head))
 
-    def _answer(self, answer: bytes) -> None:
+    def _answer(self, response: bytes) -> None:
         if self.transport is not None and not self.transport.is_closing():
-            self.transport.write(answer)
+            self.transport.write(response)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.transport = None

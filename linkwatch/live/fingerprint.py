@@ -10,7 +10,7 @@ import base64
 import dataclasses
 import hashlib
 
-from linkwatch.compare.similarity import text_simhash
+from linkwatch.compare.similarity import tokens_simhash
 from linkwatch.compare.text import PageText, page_text, tokens
 from linkwatch.results import Fingerprint
 
@@ -45,12 +45,14 @@ def view_page(body: bytes, content_type: str, declared_length: int | None = None
     the bytes read.
     """
     text = page_text(body, content_type) if body and is_textual(content_type) else None
+    has_text = text is not None and bool(text.text)
+    words = tokens(text.text) if text is not None and has_text else []
     fingerprint = Fingerprint(
         payload_sha1=payload_sha1(body) if body else "",
-        text_simhash=text_simhash(text.text) if text is not None and text.text else "",
+        text_simhash=tokens_simhash(words) if has_text else "",
         title=text.title[:300] if text is not None else "",
         content_type=content_type.split(";", 1)[0].strip().lower(),
         length=declared_length if declared_length is not None else len(body),
-        words=len(tokens(text.text)) if text is not None else 0,
+        words=len(words),
     )
     return PageView(fingerprint=fingerprint, text=text)

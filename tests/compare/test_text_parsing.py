@@ -1,0 +1,78 @@
+"""Main text as a browser parses the page; tokens and SimHash pinned to their definitions."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+
+from linkwatch.compare import extract_main_text, shingles, simhash, text_simhash, tokens
+from linkwatch.compare.similarity import tokens_simhash
+
+
+def test_chrome_nested_inside_dropped_elements_is_removed_once() -> None:
+    page = extract_main_text(
+        "<html><body><nav><div class='menu'><ul class='nav'><li>Home</li></ul></div></nav>"
+        "<footer><div id='wm-ipp'>toolbar</div></footer><p>Kept text</p></body></html>"
+    )
+    assert page.text == "Kept text"
+
+
+def test_banner_class_is_recognised_despite_extra_whitespace() -> None:
+    page = extract_main_text(
+        '<html><body><div class="  wb_banner  archived">Archived page</div><p>Own words</p>'
+    )
+    assert page.text == "Own words"
+
+
+def test_text_after_the_closing_body_tag_belongs_to_the_body() -> None:
+    page = extract_main_text(
+        "<html><head><title>T</title></head><body><p>First</p></body><p>Updated 2004</p></html>"
+    )
+    assert page.title == "T"
+    assert page.text == "First Updated 2004"
+
+
+def test_headings_come_in_document_order_from_the_main_element() -> None:
+    page = extract_main_text(
+        "<body><h1>Outside</h1><main><h2>Second level</h2><h1>First level</h1><h2> </h2>"
+        "<p>Body</p></main></body>"
+    )
+    assert page.headings == ("Second level", "First level")
+
+
+def test_page_without_markup_around_it_still_has_text_and_no_title_in_it() -> None:
+    page = extract_main_text("<title>Only a title</title>Loose words")
+    assert page.title == "Only a title"
+    assert page.text == "Loose words"
+
+
+def test_tokens_keep_letters_and_digits_of_every_script_and_split_on_the_rest() -> None:
+    text = "snake_case x²³ ½ ٣٤ カタカナー・テスト 한국어 Straße ﬁne"
+    assert tokens(text) == [
+        *("snake", "case", "x23", "1", "2", "٣٤"),
+        *("カ", "タ", "カ", "ナ", "ー", "・", "テ", "ス", "ト", "한", "국", "어"),
+        *("strasse", "fine"),
+    ]
+
+
+def _reference_simhash(features: set[str]) -> int:
+    weights = [0] * 64
+    for feature in features:
+        h = int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "big")
+        for bit in range(64):
+            weights[bit] += 1 if (h >> bit) & 1 else -1
+    return sum(1 << bit for bit in range(64) if weights[bit] > 0) if features else 0
+
+
+def test_simhash_equals_charikars_bit_by_bit_definition() -> None:
+    rng = random.Random(4)
+    words = [f"w{n}" for n in range(300)]
+    for size in (0, 1, 2, 7, 64, 501):
+        features = {" ".join(rng.choices(words, k=3)) for _ in range(size)}
+        assert simhash(features) == _reference_simhash(features)
+
+
+def test_simhash_of_tokens_matches_simhash_of_text() -> None:
+    text = "The region transferred 3.05 million people in 2019, the notice says."
+    assert tokens_simhash(tokens(text)) == text_simhash(text)
+    assert text_simhash(text) == f"{_reference_simhash(set(shingles(tokens(text)))):016x}"
