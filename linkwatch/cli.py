@@ -125,9 +125,10 @@ def _split_words(values: list[str] | None) -> list[str]:
 
 @app.command("archive")
 def archive_command(
-    citations: Annotated[Path, typer.Argument(help="The citations file checked before.")] = Path(
-        "citations.csv"
-    ),
+    citations: Annotated[
+        Path | None,
+        typer.Argument(help="The checked citations file (default: config, or citations.csv)."),
+    ] = None,
     only: Annotated[
         str | None,
         typer.Option("--only", help="Verdicts to preserve (default at-risk,drifted)."),
@@ -136,9 +137,9 @@ def archive_command(
         list[str] | None, typer.Option("--ids", help="Also preserve these citation ids.")
     ] = None,
     to: Annotated[
-        str,
-        typer.Option("--to", help="wayback, warc, or a --record-archive name."),
-    ] = "wayback,warc",
+        str | None,
+        typer.Option("--to", help="wayback, warc or a --record-archive name (wayback,warc)."),
+    ] = None,
     warc: Annotated[Path | None, typer.Option("--warc", help="Folder for WARC copies.")] = None,
     wacz: Annotated[bool, typer.Option("--wacz", help="Also write archive.wacz.")] = False,
     dry_run: Annotated[
@@ -151,86 +152,81 @@ def archive_command(
         Path | None, typer.Option("--db", help="The store (default beside the file).")
     ] = None,
     wayback_url: Annotated[
-        str, typer.Option("--wayback-url", help="Base URL of the Wayback Machine.")
-    ] = "https://web.archive.org",
+        str | None,
+        typer.Option("--wayback-url", help="Base URL of the Wayback Machine (https://web.archive.org)."),
+    ] = None,
     record_archive: Annotated[
         list[str] | None,
         typer.Option("--record-archive", help="NAME=URL: a pywb record/ root."),
     ] = None,
     if_not_archived_within: Annotated[
-        str,
+        str | None,
         typer.Option("--if-not-archived-within", help="Reuse a capture this recent (30d)."),
-    ] = "30d",
+    ] = None,
     poll_interval: Annotated[
-        float, typer.Option("--poll-interval", help="Seconds between Save Page Now job polls.")
-    ] = 6.0,
+        float | None,
+        typer.Option("--poll-interval", help="Seconds between Save Page Now job polls (6)."),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="linkwatch.toml or pyproject.toml to use.")
+    ] = None,
 ) -> None:
     """Ask archives to capture what the latest check found at risk; write the links back.
 
     Keys for Save Page Now come from LINKWATCH_IA_ACCESS_KEY and LINKWATCH_IA_SECRET_KEY
-    (anonymous when unset); they are never printed or stored.
+    (anonymous when unset); they are never printed or stored. Options not given are
+    taken from the [archive] table of linkwatch.toml or [tool.linkwatch] (see --config).
 
     Example: linkwatch archive citations.csv --to wayback,warc --warc warc/ --dry-run
     """
-    from linkwatch.preserve.record import RecordTarget
-    from linkwatch.preserve.run import (
-        DEFAULT_VERDICTS,
-        ArchiveOptions,
-        Archiver,
-        outcome_exit,
-        outcome_lines,
-        plan_lines,
-    )
-    from linkwatch.preserve.spn import SpnOptions, keys_from_env
+    from linkwatch.check import CheckOptions
+    from linkwatch.config import ArchiveCommandSettings, RunSettings, load_config
+    from linkwatch.preserve.run import Archiver, outcome_exit, outcome_lines, plan_lines
+    from linkwatch.preserve.settings import parse_record_archive
+    from linkwatch.preserve.spn import keys_from_env
     from linkwatch.status import Verdict
     from linkwatch.store.db import Store, default_db_path
 
-    targets = tuple(dict.fromkeys(_split_words([to])))
-    if not targets:
-        _die("--to: name at least one target")
-    if warc is not None and "warc" not in targets:
-        _die("--warc was given but --to does not include warc")
-    if wacz and "warc" not in targets:
-        _die("--wacz needs warc in --to")
-    if poll_interval < 0:
-        _die(f"--poll-interval: {poll_interval} is negative")
-    verdicts = DEFAULT_VERDICTS
+    given: dict[str, Any] = {}
+    if to is not None:
+        given["archive.to"] = tuple(_split_words([to]))
     if only is not None:
         try:
-            verdicts = frozenset(Verdict(v) for v in _split_words([only]))
+            given["archive.only"] = tuple(Verdict(v) for v in _split_words([only]))
         except ValueError:
             words = ", ".join(v.value for v in Verdict)
             _die(f"--only: {only!r} is not a list of verdicts ({words})")
-    records = []
-    for spec in record_archive or []:
-        name, sep, url = spec.partition("=")
-        if not sep or not name or not url.startswith(("http://", "https://")):
-            _die(f"--record-archive: {spec!r} is not NAME=http(s)://URL")
-        if name in ("wayback", "warc"):
-            _die(f"--record-archive: {name!r} is a built-in target name")
-        records.append(RecordTarget(name, url))
+    if warc is not None:
+        given["archive.warc"] = warc
+    if wacz:
+        given["archive.wacz"] = True
+    if allow_private:
+        given["archive.allow_private"] = True
+    if wayback_url is not None:
+        given["archive.wayback_url"] = wayback_url
+    if if_not_archived_within is not None:
+        given["archive.if_not_archived_within"] = if_not_archived_within
+    if poll_interval is not None:
+        given["archive.poll_interval"] = poll_interval
     try:
-        keys = keys_from_env()
-        options = ArchiveOptions(
-            targets=targets,
-            verdicts=verdicts,
-            ids=tuple(_split_words(ids)),
-            warc_dir=warc,
-            wacz=wacz,
-            dry_run=dry_run,
-            allow_private=allow_private,
-            spn=SpnOptions(
-                endpoint=wayback_url,
-                keys=keys,
-                if_not_archived_within=if_not_archived_within,
-                poll_interval=poll_interval,
-            ),
-            record_targets=tuple(records),
+        if record_archive:
+            given["archive.record_archives"] = dict(
+                parse_record_archive(spec) for spec in record_archive
+            )
+        loaded = load_config(config, citations=citations)
+        settings = loaded.build(ArchiveCommandSettings, given).archive
+        if warc is not None and "warc" not in settings.to:
+            _die("--warc was given but --to does not include warc")
+        run_settings = loaded.build(RunSettings, {"citations": citations})
+        source = run_settings.citations or Path("citations.csv")
+        store_path = db or loaded.build(CheckOptions).db or default_db_path(source)
+        options = settings.options(
+            ids=tuple(_split_words(ids)), dry_run=dry_run, keys=keys_from_env()
         )
-        if not citations.is_file():
-            _die(f"{citations}: no such citations file")
-        with Store(db or default_db_path(citations)) as store:
-            archiver = Archiver(store, options, citations_file=citations)
+        if not source.is_file():
+            _die(f"{source}: no such citations file")
+        with Store(store_path) as store:
+            archiver = Archiver(store, options, citations_file=source)
             outcome = asyncio.run(archiver.run())
     except LinkwatchError as exc:
         _die(str(exc), exc.exit_code)

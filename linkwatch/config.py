@@ -16,6 +16,11 @@ also be given at the top level::
     kind = "memento"
     timegate = "http://127.0.0.1:8080/lw/"
 
+    [archive]                      # linkwatch archive
+    to = ["wayback", "warc", "mine"]
+    record-archives = { mine = "http://127.0.0.1:8080/rec/record/" }
+    if-not-archived-within = "7d"
+
 A top-level key sets that option wherever a target has it; inside its table it
 sets only that table's option. Relative paths are taken from the config file's
 folder. An unknown key or a value of the wrong type is a :class:`ConfigError`
@@ -36,6 +41,7 @@ from typing import Any, TypeVar
 
 from linkwatch.check import DEFAULT_FAIL_ON, CheckOptions
 from linkwatch.errors import ConfigError
+from linkwatch.preserve.settings import PreserveSettings
 from linkwatch.status import Verdict
 
 CONFIG_NAME = "linkwatch.toml"
@@ -59,8 +65,15 @@ class RunSettings:
     """Log detail on stderr: -1 quiet, 0 normal, 1 and 2 more."""
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class ArchiveCommandSettings:
+    """The settings of ``linkwatch archive``: the ``[archive]`` table of a config file."""
+
+    archive: PreserveSettings = dataclasses.field(default_factory=PreserveSettings)
+
+
 #: The option dataclasses a config file fills; their fields are its keys.
-CONFIG_TARGETS: tuple[type, ...] = (RunSettings, CheckOptions)
+CONFIG_TARGETS: tuple[type, ...] = (RunSettings, CheckOptions, ArchiveCommandSettings)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
