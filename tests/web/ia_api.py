@@ -12,9 +12,13 @@ It answers from the local pywb collection (`LocalArchive`), following the public
   `{"url": U, "job_id": J}`; `GET /save/status/J` → `{"status": "pending"}`, then
   `{"status": "success", "timestamp", "original_url", …}` or `{"status": "error",
   "status_ext", "message", …}`. A success fetches the page from the local web and writes the
-  capture into the pywb collection, so it can be looked up right away.
-- `GET /cdx/search/cdx?url=U[&output=json][&from][&to][&limit][&filter=[!]field:regex]…[&fl=]`
-  → a JSON array of arrays with the header row
+  capture into the pywb collection, so it can be looked up right away. With
+  `if_not_archived_within=<timedelta>` (seconds, or parts like `3d 5h 20m`) a good capture
+  that recent is returned instead of a new one, as the SPN2 documentation describes: the POST
+  answer says "The same snapshot had been made … ago" and the job succeeds with that
+  capture's timestamp, writing nothing. Every form posted to `/save` is kept (`save_forms()`).
+- `GET /cdx/search/cdx?url=U[&output=json][&from][&to][&closest=T&sort=closest][&limit]
+  [&filter=[!]field:regex]…[&fl=]` → a JSON array of arrays with the header row
   `urlkey,timestamp,original,mimetype,statuscode,digest,length` (or space-separated lines).
 - `/web/<ts>/<U>`, `/web/<ts>id_/<U>`, `/web/<U>` (TimeGate), `/web/timemap/link/<U>`:
   forwarded to the pywb collection, with links rewritten to `/web/`.
@@ -52,6 +56,8 @@ PYWB_FIELD = {
     "length": "length",
 }
 OUTCOMES = ("success", "error", "already", "429")
+_TIMEDELTA_PART = re.compile(r"(\d+)\s*([dhms])", re.IGNORECASE)
+_TIMEDELTA_UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 
 #: SPN2 status_ext for what the live fetch met, after the public error-code list.
 HTTP_STATUS_EXT = {
@@ -83,6 +89,17 @@ def _digits(timestamp: str) -> str:
     ts = re.sub(r"\D", "", timestamp)[:14]
     pad = "00000101000000"
     return ts + pad[len(ts) :] if ts else ""
+
+
+def timedelta_seconds(text: str) -> float:
+    """Seconds in an SPN2 timedelta (``"120"``, ``"3d 5h 20m"``); 0 when empty or malformed."""
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    parts = _TIMEDELTA_PART.findall(text)
+    if not parts or _TIMEDELTA_PART.sub("", text).strip():
+        return 0.0
+    return float(sum(int(n) * _TIMEDELTA_UNITS[unit.lower()] for n, unit in parts))
 
 
 def _ts_seconds(timestamp: str) -> float:
@@ -120,6 +137,7 @@ class IAServer:
         self._client: httpx.AsyncClient | None = None
         self._scripts: dict[str, _Script] = {}
         self._jobs: dict[str, _Job] = {}
+        self._save_forms: list[dict[str, str]] = []
         self.keys: tuple[str, str] = ("lw-test-access", "lw-test-secret")
         self.startup_seconds = 0.0
 
@@ -231,6 +249,11 @@ class IAServer:
 
     def clear_requests(self) -> None:
         self._log.clear()
+        self._save_forms.clear()
+
+    def save_forms(self) -> list[dict[str, str]]:
+        """The form fields of every `POST /save` since the last `clear_requests()`, in order."""
+        return [dict(form) for form in self._save_forms]
 
     # -- dispatch -----------------------------------------------------------------------
 
@@ -328,6 +351,7 @@ class IAServer:
                 request.body.decode("utf-8", "replace"), keep_blank_values=True
             ).items()
         }
+        self._save_forms.append(dict(form))
         url = form.get("url", "").strip()
         if not url.startswith(("http://", "https://")):
             return _json(
@@ -357,6 +381,10 @@ class IAServer:
                 return Response(429, [("Content-Type", "application/json"), *headers], body)
             outcome, kw = "success", {}
         job_id = "spn2-" + secrets.token_hex(20)
+        within = timedelta_seconds(form.get("if_not_archived_within", ""))
+        recent = await self._recent_capture(url, within) if outcome == "success" else None
+        if recent is not None:
+            return self._reuse(job_id, url, recent)
         job = _Job(job_id, url, outcome, kw, pending_left=int(kw.get("pending_polls", 1)))
         self._jobs[job_id] = job
         answer: dict[str, Any] = {"url": url, "job_id": job_id}
@@ -370,6 +398,41 @@ class IAServer:
         if outcome in ("success", "already"):
             job.capture = asyncio.create_task(self._capture(job, form))
         return _json(answer)
+
+    async def _recent_capture(self, url: str, within: float) -> str | None:
+        """The timestamp of the latest good capture of `url` made within `within` seconds."""
+        if within <= 0:
+            return None
+        # pywb answers a query it cannot match exactly with fuzzy matches (other query
+        # strings of the same path): only captures of this very URL count.
+        good = [
+            r["timestamp"]
+            for r in await self._pywb_rows(url)
+            if r.get("status") == "200" and r.get("url") == url
+        ]
+        if not good:
+            return None
+        latest = max(good)
+        return latest if time.time() - _ts_seconds(latest) <= within else None
+
+    def _reuse(self, job_id: str, url: str, timestamp: str) -> Response:
+        """Answer a save with a recent capture: no new capture, the job succeeds with it."""
+        job = _Job(job_id, url, "recent", {"timestamp": timestamp}, pending_left=0)
+        self._jobs[job_id] = job
+
+        async def done() -> dict[str, Any]:
+            return _success(job, timestamp)
+
+        job.capture = asyncio.create_task(done())
+        minutes = max(0, int((time.time() - _ts_seconds(timestamp)) // 60))
+        return _json(
+            {
+                "url": url,
+                "job_id": job_id,
+                "message": f"The same snapshot had been made {minutes} minutes ago. You can "
+                "make new capture of this URL after the if_not_archived_within period.",
+            }
+        )
 
     async def _status(self, request: Request) -> Response:
         if request.path.startswith("/save/status/"):
@@ -439,7 +502,8 @@ class IAServer:
         url = request.arg("url")
         if not url:
             return Response(400, [("Content-Type", "text/plain")], b"url is required\n")
-        passed = {k: request.arg(k) for k in ("matchType", "from", "to") if request.arg(k)}
+        keys = ("matchType", "from", "to", "sort", "closest")
+        passed = {k: request.arg(k) for k in keys if request.arg(k)}
         rows = [
             [str(row.get(PYWB_FIELD[name], "-")) for name in CDX_FIELDS]
             for row in await self._pywb_rows(url, **passed)
