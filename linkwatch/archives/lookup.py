@@ -331,7 +331,8 @@ class ArchiveSession:
         text = body.decode("utf-8", "replace")
         links = parse_link_format(text)
         media = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-        if not links and text.strip() and media not in ("application/link-format", "text/plain"):
+        typed = any(link.rel for link in links)
+        if not typed and text.strip() and media not in ("application/link-format", "text/plain"):
             # An HTML page or JSON where a link-format TimeMap should be: the archive did
             # not answer the question, which is not the same as "no capture".
             raise ArchiveUnavailable(
@@ -470,10 +471,17 @@ class ArchiveSession:
                     continue
                 goes_to = inner.original if inner is not None else location
                 gone = redirect_evidence(page_url, goes_to) or login_evidence(page_url, goes_to)
-                if captured and inner is not None and not gone and not moved:
+                if captured and not gone and not moved and goes_to.startswith("http"):
                     moved = f" (captured a redirect ({status}) to {goes_to})"
                     page_url = goes_to
-                    target_url = self.raw(location)
+                    # Raw replay keeps the captured Location as it was: ask the archive
+                    # for the target at the same moment.
+                    replay = (
+                        location
+                        if inner is not None
+                        else (f"{self.config.replay_root}{memento.timestamp}/{goes_to}")
+                    )
+                    target_url = self.raw(replay)
                     continue
                 why = f": {gone}" if gone else ""
                 return CaptureFetch(

@@ -96,14 +96,17 @@ def _resolve_revisits(mementos: list[Memento]) -> list[Memento]:
 
 
 def _salvage_array(text: str) -> list[Any] | None:
-    """The complete rows of a Wayback JSON array cut off by the read cap (one row a line)."""
+    """The complete rows of a Wayback JSON array cut off by the read cap."""
+    decoder = json.JSONDecoder()
     rows: list[Any] = []
-    for line in text.splitlines():
-        piece = line.strip().lstrip("[").rstrip(",").rstrip("]")
-        if not piece:
-            continue
+    pos = text.index("[") + 1
+    while True:
+        while pos < len(text) and text[pos] in " \t\r\n,":
+            pos += 1
+        if pos >= len(text) or text[pos] != "[":
+            break
         try:
-            row = json.loads(f"[{piece}]")
+            row, pos = decoder.raw_decode(text, pos)
         except json.JSONDecodeError:
             break
         rows.append(row)
