@@ -12,6 +12,7 @@ import pytest
 from tests.web import LocalWeb
 from tests.web.archive import LocalArchive, PywbMissingError
 from tests.web.ia_api import IAServer
+from tests.web.memento import MementoArchive
 
 
 @pytest.fixture(scope="session")
@@ -45,3 +46,13 @@ def ia_api(local_archive: LocalArchive) -> Iterator[IAServer]:
         yield server
     finally:
         server.close()
+
+
+@pytest.fixture(scope="session")
+def memento_archive(local_archive: LocalArchive) -> Iterator[MementoArchive]:
+    """A Memento archive double with other archives' habits (`tests.web.memento`)."""
+    double = MementoArchive.start(local_archive)
+    try:
+        yield double
+    finally:
+        double.close()
