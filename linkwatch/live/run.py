@@ -310,6 +310,9 @@ class _LiveStage:
         if not is_retryable(end):
             if isinstance(end, Answer):
                 self.queue.answered(host)
+            elif end.network_level:
+                # Not worth retrying, but a host refusing connections is backed off too.
+                self.queue.failed(host)
             return
         failures = self.queue.failed(host)
         if job.attempt >= self.options.retries or failures > HOST_GIVE_UP * self.options.per_host:
