@@ -453,15 +453,14 @@ def check_command(
     for r in run.results:
         verdicts[r.verdict.value] = verdicts.get(r.verdict.value, 0) + 1
     counts = ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())) or "no citations"
-    if verbosity >= 0 or code != ExitCode.OK:
-        typer.echo(
-            f"check: run {run.run_id}: {len(run.results)} citations: {counts}; reports in {folder}",
-            err=True,
-        )
+    summary = f"check: run {run.run_id}: {len(run.results)} citations: {counts}"
+    # One line whatever happened, so cron mails (and logs) carry the reason with the counts.
     if not run.complete:
-        typer.echo("check: interrupted: the reports are marked incomplete", err=True)
+        summary += "; interrupted: the reports are marked incomplete"
     if run.inconclusive:
-        typer.echo(f"check: inconclusive: {run.inconclusive_reason}", err=True)
+        summary += f"; inconclusive: {run.inconclusive_reason}"
+    if verbosity >= 0 or code != ExitCode.OK:
+        typer.echo(f"{summary}; reports in {folder}", err=True)
     raise typer.Exit(int(code))
 
 
