@@ -5,7 +5,14 @@ from __future__ import annotations
 from linkwatch.archives.memento import parse_cited_capture
 from linkwatch.records import Citation
 from linkwatch.results import ArchiveResult, ChangeResult, LiveResult
-from linkwatch.status import ALIVE_LIVE, FAILING_LIVE, ArchiveStatus, ChangeStatus, Verdict
+from linkwatch.status import (
+    ALIVE_LIVE,
+    FAILING_LIVE,
+    ArchiveStatus,
+    ChangeStatus,
+    LiveStatus,
+    Verdict,
+)
 
 #: What an editor should do about each verdict.
 ACTIONS: dict[Verdict, str] = {
@@ -67,6 +74,8 @@ def judge(
                 f"the page is gone and the archive lookup failed ({archive.reason}):"
                 " rerun to look for a capture",
             )
+        if archive is None or status is ArchiveStatus.NOT_CHECKED:
+            return Verdict.LOST, ACTIONS[Verdict.LOST] + " (archives were not checked)"
         return Verdict.LOST, ACTIONS[Verdict.LOST]
     if live.status in ALIVE_LIVE:
         if change is not None and change.status is ChangeStatus.CHANGED and has_good_capture:
@@ -78,14 +87,48 @@ def judge(
                 Verdict.UNVERIFIABLE,
                 f"the archive lookup failed ({archive.reason}): rerun to learn if a capture exists",
             )
+        if has_late_capture:
+            return (
+                Verdict.AT_RISK,
+                "archive it now: good captures exist only well away from the citation date",
+            )
+        if status is ArchiveStatus.ARCHIVED_ERROR_ONLY:
+            return (
+                Verdict.AT_RISK,
+                "archive it now: the archives hold only errors or redirects for this page",
+            )
         if not has_good_capture:
             return Verdict.AT_RISK, ACTIONS[Verdict.AT_RISK]
+        if live.status is LiveStatus.REDIRECTED and live.final_url:
+            return (
+                Verdict.HEALTHY,
+                f"nothing to do; the link now redirects to {live.final_url}: consider citing that",
+            )
         return Verdict.HEALTHY, ACTIONS[Verdict.HEALTHY]
+    capture_note = ""
+    if has_good_capture:
+        capture_note = "; a good capture exists: cite it if the page stays unreachable"
+    elif status in (ArchiveStatus.NOT_ARCHIVED, ArchiveStatus.ARCHIVED_ERROR_ONLY):
+        capture_note = "; no good capture exists"
     if live.status in FAILING_LIVE:
         runs = live.consecutive_failures
         return (
             Verdict.UNVERIFIABLE,
             f"failing since {live.failing_since or 'this run'} ({runs} failed run(s));"
-            " not yet confirmed dead: recheck later or use --confirm-now",
+            " not yet confirmed dead: recheck later or use --confirm-now" + capture_note,
         )
-    return Verdict.UNVERIFIABLE, ACTIONS[Verdict.UNVERIFIABLE]
+    if live.status in (LiveStatus.FORBIDDEN, LiveStatus.RATE_LIMITED):
+        what = (
+            "refused linkwatch" if live.status is LiveStatus.FORBIDDEN else "rate-limited linkwatch"
+        )
+        advice = "check by hand"
+        if status in (ArchiveStatus.NOT_ARCHIVED, ArchiveStatus.ARCHIVED_ERROR_ONLY):
+            advice = "check by hand and archive it (Save Page Now may get through)"
+        refused = f"the site {what} linkwatch ({live.reason})"
+        return Verdict.UNVERIFIABLE, f"{advice}: {refused}{capture_note}"
+    if live.status is LiveStatus.SKIPPED:
+        return Verdict.UNVERIFIABLE, f"not checked on purpose ({live.reason}){capture_note}"
+    return (
+        Verdict.UNVERIFIABLE,
+        f"not checked in this run ({live.reason or 'no check made'}): rerun" + capture_note,
+    )
