@@ -338,10 +338,16 @@ def build_records(
             contexts = {}
         flags = set(item.flags)
         date = item.date
-        written = _written(date)
-        if date is not None and date.year is None and published is not None:
-            date = date.with_year_from(published)
-            flags.add("year-inferred")
+        if date is None:
+            written = iso = ""
+        elif date.year is not None:
+            written = iso = date.iso()
+        else:
+            written = _written(date)
+            if published is not None:
+                date = date.with_year_from(published)
+                flags.add("year-inferred")
+            iso = date.iso()
         if item.excerpt:
             context = _excerpt(_unmark(item.excerpt))
         elif item.kind == "caption" or block.role == "caption":
@@ -382,7 +388,7 @@ def build_records(
                 kind=item.kind,
                 source=item.source,
                 author=item.author,
-                date=date.iso() if date is not None else "",
+                date=iso,
                 url=item.url,
                 doi=item.doi,
                 title=item.title,

@@ -154,6 +154,19 @@ def _from_text(kind: str | None, text: str) -> PartialDate | None:
     return PartialDate(year, month, day)
 
 
+def first_date(text: str) -> re.Match[str] | None:
+    """The first :data:`DATE` in ``text`` (as ``DATE_RE.search`` finds it), or None."""
+    digit = _NUM.search(text)
+    if digit is None:
+        return None
+    # Every date holds a digit, and at most a month name, a comma and spaces come before its
+    # first one; no date starts earlier than that before the text's first digit.
+    start = digit.start()
+    while start and text[start - 1].isspace():
+        start -= 1
+    return DATE_RE.search(text, max(0, start - 10))
+
+
 def parse_date(text: str) -> PartialDate | None:
     """The date ``text`` is (the whole of it, spaces and a final full stop aside), or None."""
     text = text.strip().rstrip(".").strip()

@@ -13,7 +13,14 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from linkwatch.extract.dates import DATE_ANY, DATE_RE, PartialDate, from_match, parse_date
+from linkwatch.extract.dates import (
+    DATE_ANY,
+    DATE_RE,
+    PartialDate,
+    first_date,
+    from_match,
+    parse_date,
+)
 from linkwatch.extract.document import Block, Link
 from linkwatch.extract.urls import (
     DOI_RE,
@@ -113,6 +120,14 @@ _SEE = re.compile(
     r"(?P<source>[^,;()“”\"]{2,80}?),\s+(?P<date>" + DATE_ANY + r")(?![\w])",
     re.IGNORECASE,
 )
+_LEADING = re.compile(
+    r"^(?P<source>[^,;()]{1,100}?),\s*(?P<date>" + DATE_ANY + r")(?![\w])", re.IGNORECASE
+)
+# Letters that case-insensitive matching also takes for "i" and "s" (ı, İ, ſ): where none is
+# present, a lower-cased substring test tells whether a case-insensitive word can occur.
+_FOLDING = re.compile("[\u0130\u0131\u017f]")
+_ACCESSED_WORDS = ("accessed", "retrieved", "viewed", "consulted", "visited")
+_SEE_WORDS = ("see", "cf.", "according", "reported", "quoted", "cited")
 _SKIP_NOTE = re.compile(r"^\s*(?:ibid|id)\.?\s*(?:,|$)", re.IGNORECASE)
 
 
@@ -188,6 +203,9 @@ _SEGMENT_MARKS = re.compile(r"[(\[（)\]）;；]")
 
 def _segments(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Spans of ``text[start:end]`` split at semicolons outside nested brackets."""
+    if text.find(";", start, end) < 0 and text.find("；", start, end) < 0:
+        yield start, end
+        return
     depth = 0
     seg = start
     for match in _SEGMENT_MARKS.finditer(text, start, end):
@@ -209,15 +227,15 @@ def _links_in(links: list[Link], start: int, end: int) -> list[Link]:
 def parenthesis_spans(text: str) -> list[tuple[int, int]]:
     """``(open, close)`` positions of every balanced pair of parentheses, outermost first."""
     stack: list[int] = []
-    pairs: list[tuple[int, int, int]] = []
+    pairs: list[tuple[int, int]] = []
     for match in _PARENS.finditer(text):
         if match.group() in _OPEN:
             stack.append(match.start())
         elif stack:
-            opened = stack.pop()
-            pairs.append((len(stack), opened, match.start()))
-    pairs.sort(key=lambda p: (p[1], p[0]))
-    return [(o, c) for _, o, c in pairs]
+            pairs.append((stack.pop(), match.start()))
+    # No two pairs open at the same place, so ordering by the opening orders outermost first.
+    pairs.sort()
+    return pairs
 
 
 def parse_source_date(segment: str, *, linked: bool = False) -> tuple[str, PartialDate] | None:
@@ -255,6 +273,7 @@ def parentheticals(block: Block, kind: str) -> tuple[list[Found], list[tuple[int
     found: list[Found] = []
     used: list[tuple[int, int]] = []
     covered_until = -1
+    may_url = _may_hold_url(text)
     for opened, closed in parenthesis_spans(text):
         if opened < covered_until:
             continue
@@ -285,7 +304,7 @@ def parentheticals(block: Block, kind: str) -> tuple[list[Found], list[tuple[int
             used.append((opened, closed + 1))
             covered_until = closed
             continue
-        items = list(_parenthetical_items(block, opened + 1, closed, kind))
+        items = list(_parenthetical_items(block, opened + 1, closed, kind, may_url))
         for item in items:
             item.anchor = opened
         if items:
@@ -295,13 +314,15 @@ def parentheticals(block: Block, kind: str) -> tuple[list[Found], list[tuple[int
     return found, used
 
 
-def _parenthetical_items(block: Block, start: int, end: int, kind: str) -> Iterator[Found]:
+def _parenthetical_items(
+    block: Block, start: int, end: int, kind: str, may_url: bool = True
+) -> Iterator[Found]:
     text = block.text
     previous_source = ""
     for seg_start, seg_end in _segments(text, start, end):
         raw = text[seg_start:seg_end]
         links = _links_in(block.links, seg_start, seg_end) if block.links else []
-        urls = [u for _, _, u in find_urls(raw)] if _may_hold_url(raw) else []
+        urls = [u for _, _, u in find_urls(raw)] if may_url else []
         bare = raw
         for url in urls:
             bare = bare.replace(url, " ")
@@ -337,6 +358,12 @@ def _linked_name(text: str, *, linked: bool) -> bool:
 # -- notes ---------------------------------------------------------------------------
 
 
+def _may_hold(text: str, words: tuple[str, ...]) -> bool:
+    """False only when none of the lower-case ``words`` can match ``text`` ignoring case."""
+    lower = text.lower()
+    return any(word in lower for word in words) or _FOLDING.search(text) is not None
+
+
 def _note_segments(text: str) -> list[tuple[int, int]]:
     """A note split into references: at top-level semicolons and where an APA entry begins."""
     # Semicolons inside URLs do not separate references.
@@ -347,7 +374,9 @@ def _note_segments(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for seg_start, seg_end in _segments(masked, 0, len(masked)):
         cuts = [seg_start]
-        for match in _APA_START.finditer(masked, seg_start, seg_end):
+        # An entry starts only before a parenthesised date; most references have none.
+        dated = _APA_DATE.search(masked, seg_start, seg_end) is not None
+        for match in _APA_START.finditer(masked, seg_start, seg_end) if dated else ():
             if match.start() > cuts[-1]:
                 cuts.append(match.start())
         cuts.append(seg_end)
@@ -427,7 +456,7 @@ def _parse_quoted(text: str) -> Found | None:
     pre_parsed = parse_source_date(pre) if pre else None
     if pre_parsed is not None:
         return Found("note", 0, len(text), source=pre_parsed[0], date=pre_parsed[1], title=title)
-    date_match = DATE_RE.search(post)
+    date_match = first_date(post)
     date: PartialDate | None = from_match(date_match) if date_match else None
     container = _container(post[: date_match.start()] if date_match else post.split(". ")[0])
     pre = _LEAD_IN.sub("", pre)
@@ -442,9 +471,7 @@ def _parse_quoted(text: str) -> Found | None:
 
 def _parse_leading(text: str) -> Found | None:
     """``Xinhua, October 27, 2023, <title>`` at the start of a reference."""
-    match = re.match(
-        r"^(?P<source>[^,;()]{1,100}?),\s*(?P<date>" + DATE_ANY + r")(?![\w])", text, re.IGNORECASE
-    )
+    match = _LEADING.match(text)
     if match is None:
         return None
     parsed = parse_source_date(f"{match.group('source')}, {match.group('date')}")
@@ -486,7 +513,7 @@ def _note_segment(block: Block, seg_start: int, seg_end: int) -> list[Found]:
     # Alternates ("free download at URL") become records of their own.
     alternates = [m.group("url") for m in _ALTERNATE.finditer(raw)]
     body = _ALTERNATE.sub(" ", raw)
-    accessed_match = _ACCESSED.search(body)
+    accessed_match = _ACCESSED.search(body) if _may_hold(body, _ACCESSED_WORDS) else None
     accessed = ""
     if accessed_match is not None:
         found_date = DATE_RE.fullmatch(accessed_match.group("date"))
@@ -513,7 +540,7 @@ def _note_segment(block: Block, seg_start: int, seg_end: int) -> list[Found]:
         # Running text: "(PRC government, December 26, 2018)", "see People's Daily, August 11".
         sub = Block(text=raw, role="note", links=_shift(block.links, seg_start))
         extra, _ = parentheticals(sub, "note")
-        for match in _SEE.finditer(raw):
+        for match in _SEE.finditer(raw) if _may_hold(raw, _SEE_WORDS) else ():
             source = _strip_source(match.group("source"))
             date_match = DATE_RE.fullmatch(match.group("date"))
             date = from_match(date_match) if date_match else None
