@@ -4,7 +4,9 @@ HTML reports get the Robust Links attributes on each matching ``<a>``:
 ``data-originalurl`` (the cited URL), ``data-versionurl`` (the capture) and
 ``data-versiondate`` (the capture's date, ``YYYY-MM-DD``). Markdown has no
 attributes, so the capture link is written beside the original:
-``[text](url) ([archived 2024-03-01](capture))``.
+``[text](url) ([archived 2024-03-01](capture))``; a reference-style link
+``[text][1]`` gets ``([archived 2024-03-01][1-archived])`` and a definition of
+its own, ``[1-archived]: capture "archived 2024-03-01"``.
 """
 
 from __future__ import annotations
@@ -88,43 +90,106 @@ def robustify_html(html: str, versions: Mapping[str, Version]) -> tuple[str, int
 _MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _MD_AUTOLINK = re.compile(r"<(?P<url>https?://[^>\s]+)>")
 _MD_BARE = re.compile(r"(?<![(<\[\"'=])\b(?P<url>https?://[^\s)<>\]]+[^\s)<>\].,;:!?'\"])")
+#: A link reference definition: ``[label]: URL "optional title"`` on a line of its own.
+_MD_DEFINITION = re.compile(
+    r"^ {0,3}\[(?P<label>[^\]]+)\]:[ \t]*<?(?P<url>[^\s>]+)>?"
+    r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$",
+    re.MULTILINE,
+)
+#: ``[text][label]`` and the collapsed ``[label][]``.
+_MD_FULL_REF = re.compile(r"(?<!!)\[(?P<text>[^\]]+)\]\[(?P<label>[^\]]*)\]")
+#: The shortcut ``[label]``: not an image, a definition, an inline link or part of a full one.
+_MD_SHORTCUT_REF = re.compile(r"(?<![!\]])\[(?P<label>[^\]]+)\](?![\[(:])")
+
+
+def _label_key(label: str) -> str:
+    """A reference label as CommonMark matches it: case-folded, inner whitespace collapsed."""
+    return " ".join(label.split()).casefold()
+
+
+def _destination(url: str) -> str:
+    """``url`` as a Markdown link destination (in ``<…>`` when it has spaces or parentheses)."""
+    return f"<{url}>" if re.search(r"[\s()]", url) else url
 
 
 def robustify_markdown(text: str, versions: Mapping[str, Version]) -> tuple[str, int]:
-    """The Markdown report with ``([archived DATE](capture))`` after each citation link.
+    """The Markdown report with the capture beside each citation link, and how many links got it.
 
-    A link that already has its capture beside it is left alone, so running twice changes nothing.
+    Inline links, autolinks and bare URLs get ``([archived DATE](capture))`` after
+    them. Reference-style links are left as they are and get
+    ``([archived DATE][LABEL-archived])`` after each use, with the definition
+    ``[LABEL-archived]: capture "archived DATE"`` added below their own; a
+    definition line itself is never annotated (CommonMark would read the addition
+    as its title). Running twice changes nothing.
     """
     count = 0
+    definitions: dict[str, tuple[str, Version]] = {}
+    spans: list[tuple[int, int, re.Match[str], str]] = []
+    for m in _MD_DEFINITION.finditer(text):
+        version = versions.get(url_key(m.group("url")))
+        key = _label_key(m.group("label"))
+        if version is not None and not key.endswith("-archived"):
+            definitions.setdefault(key, (m.group("label").strip(), version))
+        spans.append((m.start(), m.end(), m, "definition"))
+    existing = {_label_key(m.group("label")) for m in _MD_DEFINITION.finditer(text)}
 
-    def note(url: str) -> str:
-        version = versions[url_key(url)]
+    def label_version(label: str) -> tuple[str, Version] | None:
+        return definitions.get(_label_key(label))
+
+    def inline_note(version: Version) -> str:
         label = f"archived {version.date}" if version.date else "archived"
-        return f" ([{label}]({version.url}))"
+        return f" ([{label}]({_destination(version.url)}))"
 
-    def add(match: re.Match[str], end_text: str) -> str:
+    def reference_note(label: str, version: Version) -> str:
+        text_label = f"archived {version.date}" if version.date else "archived"
+        return f" ([{text_label}][{label}-archived])"
+
+    patterns: tuple[tuple[re.Pattern[str], str], ...] = (
+        (_MD_LINK, "inline"),
+        (_MD_FULL_REF, "reference"),
+        (_MD_SHORTCUT_REF, "shortcut"),
+        (_MD_AUTOLINK, "inline"),
+        (_MD_BARE, "inline"),
+    )
+    for pattern, kind in patterns:
+        for m in pattern.finditer(text):
+            if any(s <= m.start() < e or s < m.end() <= e for s, e, _, _ in spans):
+                continue
+            spans.append((m.start(), m.end(), m, kind))
+
+    def annotate(m: re.Match[str], kind: str) -> str:
         nonlocal count
-        url = match.group("url")
-        if url_key(url) not in versions:
-            return end_text
-        addition = note(url)
-        following = text[match.end() : match.end() + len(addition)]
-        if following == addition:
-            return end_text
+        original = text[m.start() : m.end()]
+        if kind == "definition":
+            found = label_version(m.group("label"))
+            if found is None:
+                return original
+            label, version = found
+            if _label_key(f"{label}-archived") in existing:
+                return original
+            date = f"archived {version.date}" if version.date else "archived"
+            return f'{original}\n[{label}-archived]: {_destination(version.url)} "{date}"'
+        if kind in ("reference", "shortcut"):
+            raw = m.group("label") if kind == "shortcut" else (m.group("label") or m.group("text"))
+            found = label_version(raw)
+            if found is None:
+                return original
+            addition = reference_note(found[0], found[1])
+        else:
+            linked = versions.get(url_key(m.group("url")))
+            if linked is None:
+                return original
+            addition = inline_note(linked)
+        if text[m.end() : m.end() + len(addition)] == addition:
+            return original
         count += 1
-        return end_text + addition
+        return original + addition
 
     out: list[str] = []
     pos = 0
-    spans: list[tuple[int, int, re.Match[str]]] = []
-    for pattern in (_MD_LINK, _MD_AUTOLINK, _MD_BARE):
-        for m in pattern.finditer(text):
-            if any(s <= m.start() < e or s < m.end() <= e for s, e, _ in spans):
-                continue
-            spans.append((m.start(), m.end(), m))
-    for start, end, m in sorted(spans, key=lambda s: s[0]):
+    for start, end, m, kind in sorted(spans, key=lambda s: s[0]):
         out.append(text[pos:start])
-        out.append(add(m, text[start:end]))
+        out.append(annotate(m, kind))
         pos = end
     out.append(text[pos:])
     return "".join(out), count
