@@ -56,7 +56,13 @@ _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 _SPACE = re.compile(r"\s+")
 
 #: Labels some servers declare that Python knows under a wider superset.
-_CHARSET_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030"}
+_CHARSET_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "big5": "big5hkscs",
+    "x-x-big5": "big5hkscs",
+}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -80,19 +86,36 @@ def declared_charset(content_type: str, body: bytes) -> str:
     return ""
 
 
+def _decode_nearly(body: bytes, codec: str, *, declared: bool) -> str | None:
+    """``body`` in ``codec``, allowing a character cut off at the end (a capped read) and,
+    when the page declared the codec, a few stray bytes; None when it does not fit."""
+    try:
+        return body.decode(codec)
+    except LookupError:
+        return None
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(body) - 4:
+            try:
+                return body[: exc.start].decode(codec) + "\ufffd"
+            except UnicodeDecodeError:
+                pass
+    if not declared:
+        return None
+    text = body.decode(codec, "replace")
+    return text if text.count("\ufffd") <= max(4, len(body) // 1000) else None
+
+
 def decode_body(body: bytes, content_type: str = "") -> str:
     """Decode a page body: the declared charset first (GBK read as GB18030), else a guess."""
     charset = declared_charset(content_type, body)
     if charset:
         codec = _CHARSET_SUPERSETS.get(charset, charset)
-        try:
-            return body.decode(codec)
-        except (LookupError, UnicodeDecodeError):
-            pass
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+        decoded = _decode_nearly(body, codec, declared=True)
+        if decoded is not None:
+            return decoded
+    decoded = _decode_nearly(body, "utf-8", declared=False)
+    if decoded is not None:
+        return decoded
     best = charset_normalizer.from_bytes(body).best()
     if best is not None:
         return str(best)
