@@ -7,7 +7,7 @@ import re
 import httpx
 import pytest
 
-from linkwatch.compare.text import PageText
+from linkwatch.compare.text import PageText, decode_body
 from linkwatch.live.fetch import Answer, Chain
 from linkwatch.live.judge import is_retryable, judge_answer, status_for_code
 from linkwatch.live.soft404 import (
@@ -273,3 +273,17 @@ def test_probe_landing_on_a_search_page_for_its_own_name_matches_the_cited_page(
         url, "http://a.test/search?q=story-5", True, None, probe
     )
     assert probe_evidence(url, "http://a.test/news/story-5.html?lang=en", True, None, probe) == ""
+
+
+def test_gbk_page_cut_mid_character_by_the_read_cap_is_still_read_as_gbk() -> None:
+    page = "<html><head><title>劳动力转移</title></head><body>" + "转移就业工作情况。" * 400
+    body = page.encode("gbk")
+    cut = body[: len(body) - 1]  # the last character loses its second byte
+    decoded = decode_body(cut, "text/html; charset=gbk")
+    assert decoded.startswith("<html><head><title>劳动力转移</title>")
+    assert decoded.count("\ufffd") == 1
+
+
+def test_big5_page_with_hong_kong_characters_is_read() -> None:
+    page = "<title>香港特別行政區 邨</title>".encode("big5hkscs")
+    assert "邨" in decode_body(page, "text/html; charset=big5")
