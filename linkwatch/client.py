@@ -30,6 +30,7 @@ from pathlib import Path
 import certifi
 import httpcore
 import httpx
+from httpx._types import CookieTypes  # the type httpx's own setter takes
 
 from linkwatch import __version__
 from linkwatch.errors import BlockedAddressError, InputError
@@ -465,6 +466,35 @@ class PerHostTransport(httpx.AsyncBaseTransport):
             await pool.aclose()
 
 
+class _Cookies(httpx.Cookies):
+    """A cookie jar that skips answers without cookies.
+
+    httpx hands every response to ``http.cookiejar`` through adapter objects,
+    which cost more than parsing the response itself; almost none set a cookie.
+    """
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        headers = response.headers
+        if "set-cookie" in headers or "set-cookie2" in headers:
+            super().extract_cookies(response)
+
+
+class _Client(httpx.AsyncClient):
+    """``httpx.AsyncClient`` with the :class:`_Cookies` jar; otherwise the same."""
+
+    def __init__(self, **kwargs: typing.Any) -> None:
+        self._jar = _Cookies()
+        super().__init__(**kwargs)
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return self._jar
+
+    @cookies.setter
+    def cookies(self, cookies: CookieTypes) -> None:
+        self._jar = _Cookies(cookies)
+
+
 def make_client(config: ClientConfig | None = None) -> httpx.AsyncClient:
     """An ``httpx.AsyncClient`` with per-host pools, the guard, the UA and timeouts.
 
@@ -473,7 +503,7 @@ def make_client(config: ClientConfig | None = None) -> httpx.AsyncClient:
     unreadable CA bundle.
     """
     config = config or ClientConfig()
-    return httpx.AsyncClient(
+    return _Client(
         transport=PerHostTransport(config),
         headers={"User-Agent": config.user_agent},
         timeout=httpx.Timeout(config.timeout, connect=config.connect_timeout, pool=config.timeout),

@@ -108,3 +108,30 @@ def test_refused_connection_is_a_connect_error() -> None:
 
     with pytest.raises(httpx.ConnectError):
         asyncio.run(main())
+
+
+def test_cookie_set_by_one_answer_is_sent_with_the_next_request() -> None:
+    seen: list[bytes] = []
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            try:
+                head = await reader.readuntil(b"\r\n\r\n")
+            except asyncio.IncompleteReadError:
+                break
+            cookie = [line for line in head.split(b"\r\n") if line.lower().startswith(b"cookie:")]
+            seen.append(cookie[0] if cookie else b"")
+            extra = b"" if cookie else b"Set-Cookie: consent=yes; Path=/\r\n"
+            writer.write(b"HTTP/1.1 200 OK\r\n" + extra + b"Content-Length: 2\r\n\r\nok")
+            await writer.drain()
+        writer.close()
+
+    async def main() -> None:
+        server, base = await _serve(handler)
+        async with server, _client() as client:
+            await client.get(base + "/first")
+            await client.get(base + "/second")
+            await client.get(base + "/third")
+
+    asyncio.run(main())
+    assert seen == [b"", b"Cookie: consent=yes", b"Cookie: consent=yes"]
