@@ -53,7 +53,8 @@ _DROP_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary",
 _BOILERPLATE = re.compile(
     r"(?:^|[-_\s])(?:nav|navbar|menu|sidebar|side-bar|breadcrumbs?|share|sharing|social|related|"
     r"comments?|newsletter|subscribe|subscription|advert|ads?|promo|cookie|masthead|site-header|"
-    r"site-footer|skip|pagination|tags|toolbar|widget|byline-share|popup|modal)(?:$|[-_\s])",
+    r"site-footer|skip|pagination|tags|toolbar|widget|byline-share|popup|modal|author-box|author-bio|"
+    r"about-author|author-info|author-card|bio-box)(?:$|[-_\s])",
     re.IGNORECASE,
 )
 _NOTES_MARK = re.compile(
@@ -268,7 +269,9 @@ class _Walker:
         in_notes = self.builder.in_notes or self.notes_depth > 0
         role = self.role_override or ("note" if in_notes else "body")
         label = self.label
-        if role == "note" and not label:
+        if role == "note":
+            # A label written in the note ("[2] …" inside a numbered list item) is the note's
+            # own; it is not part of the reference.
             found, rest = note_label(text)
             if found:
                 cut = len(text) - len(rest)
@@ -279,7 +282,7 @@ class _Walker:
                     if s.end > cut
                 ]
                 label = found
-            else:
+            elif not label:
                 self.note_counter += 1
                 label = str(self.note_counter)
         self.builder.add(text, shifted, role=role, label=label if role == "note" else "")

@@ -110,10 +110,18 @@ _APA_START = re.compile(
     + r"){0,12}?\s*\((?:(?:1[89]|20)\d\d[a-z]?"
     r"(?:,\s*[^()]{1,30})?|n\.\s?d\.)\)\.)"
 )
-_QUOTED_TITLE = re.compile(r"[“\"](?P<title>[^”\"]{3,300}?)[,.]?[”\"]\s*[,.]?\s*")
+# A title in double quotes, or in single curly quotes (British style), where a ’ followed by a
+# letter is an apostrophe inside the title.
+_QUOTED_TITLE = re.compile(
+    r"(?:[“\"](?P<title>[^”\"]{3,300}?)[,.]?[”\"]"
+    r"|‘(?P<stitle>(?:[^‘’]|’(?=\w)){3,300}?)[,.]?’(?!\w))\s*[,.]?\s*"
+)
 _SENTENCE = re.compile(r"(?<!\b[A-Z]\.)(?<=[.?!])\s+(?=[A-Z“\"‘(\[0-9])")
 _CONTAINER_TAIL = re.compile(
-    r"(?:,\s*(?:vol\.?|volume|no\.?|issue|pp?\.|\d).*$|\s+\d+\s*\(\d+\).*$)", re.IGNORECASE
+    r"(?:,\s*(?:vol\.?|volume|no\.?|issue|pp?\.|\d).*$|\s+\d+\s*\(\d+\).*$"
+    # a volume number after the journal's name ("Journal of Hydrology 590 (2020)"), not a year
+    r"|\s+(?!(?:19|20)\d\d\b)\d{1,4}(?:\s*\(.*)?$)",
+    re.IGNORECASE,
 )
 _SEE = re.compile(
     r"\b(?:see(?:\s+also)?|cf\.|according\s+to|reported\s+by|quoted\s+in|cited\s+in)\s+"
@@ -128,6 +136,15 @@ _LEADING = re.compile(
 _FOLDING = re.compile("[\u0130\u0131\u017f]")
 _ACCESSED_WORDS = ("accessed", "retrieved", "viewed", "consulted", "visited")
 _SEE_WORDS = ("see", "cf.", "according", "reported", "quoted", "cited")
+_PLACE_PUBLISHER = re.compile(
+    r"^[A-Z][\w’'.-]*(?:[ -][A-Z][\w’'.-]*){0,3}(?:,\s*[A-Z][\w.]*)?:\s+(?P<publisher>\S.*)$"
+)
+# Authors that are people: "Zenz, A.", "Byler, D., & Tobin, D.", "A. Zenz and J. Smith".
+_PERSON_AUTHORS = re.compile(r"(?:,\s*[A-Z]\.|\b[A-Z]\.\s+[A-Z][a-z]|&|\bet\s+al\b)")
+_SEE_INSIDE = re.compile(r"(?:^|[\s,;])(?:see(?:\s+also)?|cf\.)\s+", re.IGNORECASE)
+# "Debt figures: ", "Trade and investment figures: ": a label of a capitalised word and
+# lower-case words, not a name such as "Turkmenistan: The Golden Age".
+_LABEL = re.compile(r"^[A-Z][a-z]+(?:\s+[a-z]+){1,5}:\s+(?P<rest>\S.*)$")
 _SKIP_NOTE = re.compile(r"^\s*(?:ibid|id)\.?\s*(?:,|$)", re.IGNORECASE)
 
 
@@ -393,7 +410,8 @@ def _container(text: str) -> str:
     text = squash(text)
     text = re.sub(r"^\([^()]{0,80}\)\s*[,.]?\s*", "", text)  # a gloss such as (标题)
     text = re.sub(r"^(?:in|published\s+(?:by|in))\s+", "", text, flags=re.IGNORECASE)
-    text = _CONTAINER_TAIL.sub("", text)
+    # "Water Policy Quarterly 12, no. 2": the issue goes first, then the volume.
+    text = _CONTAINER_TAIL.sub("", _CONTAINER_TAIL.sub("", text))
     return text.strip(" ,.;:*_")
 
 
@@ -415,15 +433,21 @@ def _parse_apa(text: str) -> Found | None:
     authors = squash(authors).strip(" ,;")
     if not authors or len(authors) > 160 or not (authors[0].isupper() or not authors[0].isascii()):
         return None
+    if any(mark in authors for mark in '“”"‘'):
+        # A quoted title before the year: Chicago's "Journal 12, no. 2 (2021)", not APA.
+        return None
     raw_date = match.group("date")
     date = None if raw_date.replace(" ", "").lower() == "n.d." else _apa_date(raw_date)
     parts = _sentences(match.group("rest"))
     title = parts[0].rstrip(".") if parts else ""
     container = _container(parts[1]) if len(parts) > 1 else ""
+    published_by = _PLACE_PUBLISHER.match(container)
+    if published_by is not None:
+        # "Almaty: EDB Centre": a report or book; its author, when an organisation, is the
+        # source, else the publisher without its place.
+        person = _PERSON_AUTHORS.search(authors) is not None
+        container = published_by.group("publisher") if person else ""
     source = container if container and plausible_source(container) else authors.rstrip(".")
-    if source == authors.rstrip(".") and "," in source and re.search(r",\s*[A-Z]\.", source):
-        # A person's name is not an outlet; keep it as the author, but it is still the best name.
-        pass
     return Found(
         "note",
         match.start("authors"),
@@ -452,14 +476,14 @@ def _parse_quoted(text: str) -> Found | None:
     post = text[match.end() :]
     if len(pre) > 160 or len(_sentences(pre)) > 3:
         return None
-    title = squash(match.group("title"))
+    title = squash(match.group("title") or match.group("stitle"))
     pre_parsed = parse_source_date(pre) if pre else None
     if pre_parsed is not None:
         return Found("note", 0, len(text), source=pre_parsed[0], date=pre_parsed[1], title=title)
     date_match = first_date(post)
     date: PartialDate | None = from_match(date_match) if date_match else None
     container = _container(post[: date_match.start()] if date_match else post.split(". ")[0])
-    pre = _LEAD_IN.sub("", pre)
+    pre = _LEAD_IN.sub("", _name_before_title(pre))
     if container and (len(container.split()) > 12 or not plausible_source(container)):
         container = ""
     if not container and not (pre and plausible_source(pre) and len(_sentences(pre)) == 1):
@@ -467,6 +491,28 @@ def _parse_quoted(text: str) -> Found | None:
     source = container or pre
     author = pre if container else ""
     return Found("note", 0, len(text), source=squash(source), author=author, date=date, title=title)
+
+
+def _name_before_title(pre: str) -> str:
+    """The author or organisation that a quoted title follows, without the words before it.
+
+    "On the legal basis, see CSTO" gives "CSTO"; "Debt figures: Ministry of Finance" gives
+    the ministry; after an earlier citation ("see Reuters, August 19, 2017, and, for the
+    renewal, Ministry of Water Resources") the last clause that reads as a name is kept.
+    """
+    last_see = max((m.end() for m in _SEE_INSIDE.finditer(pre)), default=0)
+    pre = pre[last_see:]
+    label = _LABEL.match(pre)
+    if label is not None and plausible_source(label.group("rest")):
+        pre = label.group("rest")
+    if plausible_source(_LEAD_IN.sub("", pre)):
+        return pre
+    parts = pre.split(", ")
+    for i in range(1, len(parts)):
+        tail = ", ".join(parts[i:])
+        if tail[:1].isupper() and parse_date(tail) is None and plausible_source(tail):
+            return tail
+    return pre
 
 
 def _parse_leading(text: str) -> Found | None:
