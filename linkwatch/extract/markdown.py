@@ -14,6 +14,7 @@ import re
 from linkwatch.extract.dates import parse_iso_datetime
 from linkwatch.extract.document import BlockBuilder, Document, Link, note_label
 from linkwatch.extract.text import dateline
+from linkwatch.extract.urls import clean_url
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _FRONT_DATE = re.compile(
@@ -45,6 +46,8 @@ _INLINE = re.compile(
     r"|\[(?P<rtext>(?:[^\[\]]|\[[^\[\]]*\])*)\]\[(?P<ref>[^\]]*)\]"
     r"|\[(?P<stext>[^\[\]]+)\](?![\[(:])"
     r"|<(?P<auto>https?://[^>\s]+)>"
+    # A bare URL is text: underscores and asterisks in it are not emphasis.
+    r"|(?P<bare>(?i:https?://|www\.)[^\s<>\"“”‘’«»\[\]{}|\\^`]+)"
     r"|(?P<emph>\*{1,3}|(?<!\w)_{1,3}|_{1,3}(?!\w))"
     r"|\\(?P<escaped>[\\`*_{}\[\]()#+\-.!|])",
     re.DOTALL,
@@ -72,7 +75,7 @@ class _Paragraph:
 
     def render(self, source: str) -> None:
         pos = 0
-        for match in _INLINE.finditer(source):
+        while (match := _INLINE.search(source, pos)) is not None:
             self.add(source[pos : match.start()])
             pos = match.end()
             group = match.lastgroup
@@ -97,6 +100,11 @@ class _Paragraph:
                     self.linked(match.group("stext"), url)
                 else:
                     self.add(match.group(0))
+            elif match.group("bare") is not None:
+                # What follows the URL proper (a closing "_", ")" or "**") is read as markup.
+                url = clean_url(match.group("bare"))
+                self.add(url)
+                pos = match.start() + len(url)
             elif match.group("auto") is not None:
                 self.linked(match.group("auto"), match.group("auto"))
             elif group == "emph":

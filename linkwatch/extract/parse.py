@@ -141,6 +141,23 @@ _PLACE_PUBLISHER = re.compile(
 )
 # Authors that are people: "Zenz, A.", "Byler, D., & Tobin, D.", "A. Zenz and J. Smith".
 _PERSON_AUTHORS = re.compile(r"(?:,\s*[A-Z]\.|\b[A-Z]\.\s+[A-Z][a-z]|&|\bet\s+al\b)")
+# "Government of the Kyrgyz Republic, Decree No. 217, May 19, 2020": source, unquoted title, date.
+_LEADING_TITLED = re.compile(
+    r"^(?P<source>[^,;()]{1,100}?),\s*(?P<title>[^,;()“”\"‘]{1,200}?),\s*(?P<date>"
+    + DATE_ANY
+    + r")(?![\w])",
+    re.IGNORECASE,
+)
+_LOWER_CLAUSE = re.compile(r"^[a-z][^,;()]{0,60},\s+")
+# Links a newsletter or a page carries on every issue, which cite nothing.
+_BOILERPLATE_LINK = re.compile(
+    r"^(?:(?:read|view|open)\s+(?:it|this|this\s+\w+)?\s*(?:in\s+(?:your|a|the)\s+browser|online)"
+    r"|view\s+(?:in\s+browser|as\s+a\s+web\s*page)|unsubscribe|subscribe(?:\s+here)?"
+    r"|manage\s+(?:your\s+)?(?:preferences|subscription)|update\s+your\s+preferences"
+    r"|forward\s+(?:this\s+)?to\s+a\s+friend|share\s+(?:this|on\s+\w+)|follow\s+us(?:\s+on\s+\w+)?"
+    r"|sign\s+up(?:\s+here)?)[.!]?$",
+    re.IGNORECASE,
+)
 _SEE_INSIDE = re.compile(r"(?:^|[\s,;])(?:see(?:\s+also)?|cf\.)\s+", re.IGNORECASE)
 # "Debt figures: ", "Trade and investment figures: ": a label of a capitalised word and
 # lower-case words, not a name such as "Turkmenistan: The Golden Age".
@@ -369,7 +386,13 @@ def _may_hold_url(text: str) -> bool:
 
 def _linked_name(text: str, *, linked: bool) -> bool:
     source = _strip_source(text)
-    return plausible_source(source, linked=linked) and len(source.split()) <= 8
+    # A link's words name a source only as a name would be written: "our explainer from
+    # last year" is prose, while a domain or a brand (thepaper.cn, iFeng) is a name.
+    return (
+        plausible_source(source, linked=linked)
+        and (not source[:1].islower() or plausible_source(source))
+        and len(source.split()) <= 8
+    )
 
 
 # -- notes ---------------------------------------------------------------------------
@@ -516,17 +539,35 @@ def _name_before_title(pre: str) -> str:
 
 
 def _parse_leading(text: str) -> Found | None:
-    """``Xinhua, October 27, 2023, <title>`` at the start of a reference."""
+    """``Xinhua, October 27, 2023, <title>`` or ``Ministry, Decree No. 217, May 19, 2020``
+    at the start of a reference, perhaps after a lower-case lead-in ("for Tajikistan, ")."""
+    found = _leading_at(text)
+    if found is None:
+        lead = _LOWER_CLAUSE.match(text)
+        if lead is not None:
+            found = _leading_at(text[lead.end() :])
+    return found
+
+
+def _leading_at(text: str) -> Found | None:
     match = _LEADING.match(text)
+    if match is not None:
+        parsed = parse_source_date(f"{match.group('source')}, {match.group('date')}")
+        if parsed is None:
+            return None
+        source, date = parsed
+        rest = squash(text[match.end() :]).strip(" ,.;:")
+        title = _sentences(rest)[0].rstrip(".") if rest and not rest.startswith("http") else ""
+        return Found("note", 0, match.end(), source=source, date=date, title=title)
+    match = _LEADING_TITLED.match(text)
     if match is None:
         return None
+    title = squash(match.group("title"))
     parsed = parse_source_date(f"{match.group('source')}, {match.group('date')}")
-    if parsed is None:
+    # Only a month or a day shows that the title's end is a date, not a number in it.
+    if parsed is None or parsed[1].month is None or len(title.split()) < 2:
         return None
-    source, date = parsed
-    rest = squash(text[match.end() :]).strip(" ,.;:")
-    title = _sentences(rest)[0].rstrip(".") if rest and not rest.startswith("http") else ""
-    return Found("note", 0, match.end(), source=source, date=date, title=title)
+    return Found("note", 0, match.end(), source=parsed[0], date=parsed[1], title=title)
 
 
 def _parse_plain(text: str) -> Found | None:
@@ -583,27 +624,23 @@ def _note_segment(block: Block, seg_start: int, seg_end: int) -> list[Found]:
     reference = _parse_apa(bare) or _parse_quoted(bare) or _parse_leading(bare)
     extra: list[Found] = []
     if reference is None:
-        # Running text: "(PRC government, December 26, 2018)", "see People's Daily, August 11".
-        sub = Block(text=raw, role="note", links=_shift(block.links, seg_start))
-        extra, _ = parentheticals(sub, "note")
-        for match in _SEE.finditer(raw) if _may_hold(raw, _SEE_WORDS) else ():
-            source = _strip_source(match.group("source"))
-            date_match = DATE_RE.fullmatch(match.group("date"))
-            date = from_match(date_match) if date_match else None
-            if date is not None and plausible_source(source):
-                extra.append(Found("note", match.start(), match.end(), source=source, date=date))
-        for item in extra:
-            item.kind = "note" if item.kind != "caption" else item.kind
-            item.start += seg_start
-            item.anchor = item.anchor + seg_start if item.anchor >= 0 else -1
-            item.end += seg_start
-        extra.sort(key=lambda f: f.start)
+        extra = _running_citations(block, raw, seg_start)
         cited = {f.url for f in extra if f.url}
         urls = [u for u in urls if u not in cited]
         if urls or doi:
             reference = _parse_plain(bare) if not extra else None
     out = list(extra)
     if reference is not None:
+        # The note may go on in running text citing more: "… compare the IMF's request
+        # (IMF, May 2020)", "see Reuters, August 19, 2017, and … Ministry, “Title,” …".
+        also = [
+            item
+            for item in _running_citations(block, raw, seg_start)
+            if item.kind == "note"
+            and item.date is not None
+            and not item.url
+            and (item.source, item.date) != (reference.source, reference.date)
+        ]
         reference.kind = "note"
         reference.start, reference.end = seg_start, seg_end
         reference.excerpt = excerpt
@@ -619,6 +656,7 @@ def _note_segment(block: Block, seg_start: int, seg_end: int) -> list[Found]:
             out.append(_copy_for(reference, url, set()))
         for url in alternates:
             out.append(_copy_for(reference, url, {"alternate"}))
+        out.extend(also)
     else:
         template = Found("note", seg_start, seg_end, excerpt=excerpt, accessed=accessed)
         for url in urls:
@@ -626,6 +664,26 @@ def _note_segment(block: Block, seg_start: int, seg_end: int) -> list[Found]:
         for url in alternates:
             out.append(_copy_for(template, url, {"alternate"}))
     return out
+
+
+def _running_citations(block: Block, raw: str, seg_start: int) -> list[Found]:
+    """Citations in a note's running text: "(PRC government, December 26, 2018)",
+    "see People's Daily, August 11"; positions in the block's coordinates."""
+    sub = Block(text=raw, role="note", links=_shift(block.links, seg_start))
+    extra, _ = parentheticals(sub, "note")
+    for match in _SEE.finditer(raw) if _may_hold(raw, _SEE_WORDS) else ():
+        source = _strip_source(match.group("source"))
+        date_match = DATE_RE.fullmatch(match.group("date"))
+        date = from_match(date_match) if date_match else None
+        if date is not None and plausible_source(source):
+            extra.append(Found("note", match.start(), match.end(), source=source, date=date))
+    for item in extra:
+        item.kind = "note" if item.kind != "caption" else item.kind
+        item.start += seg_start
+        item.anchor = item.anchor + seg_start if item.anchor >= 0 else -1
+        item.end += seg_start
+    extra.sort(key=lambda f: f.start)
+    return extra
 
 
 def _copy_for(reference: Found, url: str, flags: set[str]) -> Found:
@@ -651,6 +709,8 @@ def loose_links(block: Block, used: list[tuple[int, int]]) -> list[Found]:
             continue
         seen.add(link.href)
         label = squash(block.text[link.start : link.end])
+        if _BOILERPLATE_LINK.match(label):
+            continue
         title = "" if label == link.href or label.startswith(("http://", "https://")) else label
         out.append(Found("inline", link.start, link.end, url=link.href, title=title))
     for start, end, url in find_urls(block.text):
