@@ -151,7 +151,7 @@ def find_citations(document: Document) -> list[tuple[Block, parse.Found]]:
             if block.role == "caption" and not items:
                 items = _caption_line(block)
                 used = [(0, len(block.text))] if items else used
-            items = items + parse.loose_links(block, used)
+            items = items + parse.loose_links(block, used) + parse.narratives(block, used)
             items.sort(key=lambda f: f.start)
         out.extend((block, item) for item in items)
     return out

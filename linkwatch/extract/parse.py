@@ -53,6 +53,27 @@ _NOT_A_NAME = re.compile(
     r"olympics|expo|summit|cup|games|congress|plenum|session|target|goal|initiative)\b",
     re.IGNORECASE,
 )
+_PLAN_END = re.compile(
+    r"\b(?:plan|vision|agenda|program(?:me)?|strategy|law|act|census|initiative|olympics|expo|"
+    r"summit|games|plenum|campaign|target|goal)s?$",
+    re.IGNORECASE,
+)
+# Narrative citations: "Zenz (2019) argues", "Byler and Tobin (2021) found", "according to
+# Smith et al. (2020)". Only a reporting verb after the year, or "according to" before the
+# name, tells a cited author from a named plan or place with a year ("the Plan (2021)").
+# The year in parentheses is found first; the name is read just before it.
+_NARRATIVE_YEAR = re.compile(
+    r"\((?P<date>(?:19|20)\d\d[a-z]?)(?:,\s*pp?\.\s*\d+(?:\s*[-–]\s*\d+)?)?\)"
+)
+_NARRATIVE_NAME = re.compile(
+    r"(?:(?P<lead>\b[Aa]ccording\s+to\s+)|(?<![\w’'.-]))"
+    r"(?P<source>[A-Z][\w’'-]+(?:\s+(?:and|&)\s+[A-Z][\w’'-]+|\s+et\s+al\.)?)\s+\Z"
+)
+_REPORTING_VERB = re.compile(
+    r"\s+(?:(?:has|have|had)\s+)?(?:argue|find|found|note|show|write|wrote|written|report|"
+    r"estimate|suggest|document|describe|observe|conclude|claim|calculate|identif|demonstrate|"
+    r"point|explain|contend|emphasi[sz]e|warn|detail|record|count)"
+)
 _LEAD_IN = re.compile(
     r"^(?:see(?:\s+also)?|cf\.|e\.g\.,?|i\.e\.,?|as\s+reported\s+by|reported\s+by|according\s+to|"
     r"quoted\s+in|cited\s+in|via|citing|in)\s+",
@@ -148,7 +169,11 @@ _LEADING_TITLED = re.compile(
     + r")(?![\w])",
     re.IGNORECASE,
 )
-_LOWER_CLAUSE = re.compile(r"^[a-z][^,;()]{0,60},\s+")
+# A clause that leads into a reference: "for Tajikistan, ", "On the loans, ".
+_CLAUSE_START = re.compile(r"^(?:[a-z]|(?:For|On|In|As\s+for|Regarding|About|Compare|Also|And)\b)")
+_LOWER_CLAUSE = re.compile(
+    r"^(?:[a-z]|(?:For|On|In|As\s+for|Regarding|About|Compare|Also|And)\b)[^,;()]{0,60},\s+"
+)
 # Links a newsletter or a page carries on every issue, which cite nothing.
 _BOILERPLATE_LINK = re.compile(
     r"^(?:(?:read|view|open)\s+(?:it|this|this\s+\w+)?\s*(?:in\s+(?:your|a|the)\s+browser|online)"
@@ -284,6 +309,10 @@ def parse_source_date(segment: str, *, linked: bool = False) -> tuple[str, Parti
     date_match = DATE_RE.fullmatch(match.group("date"))
     date = from_match(date_match) if date_match else None
     if date is None or not plausible_source(source, linked=linked):
+        return None
+    if date.month is None and _PLAN_END.search(source):
+        # "(14th Five-Year Plan, 2021)", "(Belt and Road Initiative, 2013)": a plan or an
+        # event named with its year, not a source.
         return None
     return source, date
 
@@ -524,7 +553,11 @@ def _name_before_title(pre: str) -> str:
     renewal, Ministry of Water Resources") the last clause that reads as a name is kept.
     """
     last_see = max((m.end() for m in _SEE_INSIDE.finditer(pre)), default=0)
-    pre = pre[last_see:]
+    # After an earlier citation's date, the name is in what follows it.
+    last_date = max(
+        (m.end() for m in DATE_RE.finditer(pre, last_see) if m.lastgroup != "y"), default=last_see
+    )
+    pre = pre[last_date:].lstrip(" ,;")
     label = _LABEL.match(pre)
     if label is not None and plausible_source(label.group("rest")):
         pre = label.group("rest")
@@ -560,7 +593,7 @@ def _leading_at(text: str) -> Found | None:
         title = _sentences(rest)[0].rstrip(".") if rest and not rest.startswith("http") else ""
         return Found("note", 0, match.end(), source=source, date=date, title=title)
     match = _LEADING_TITLED.match(text)
-    if match is None:
+    if match is None or _CLAUSE_START.match(match.group("source")):
         return None
     title = squash(match.group("title"))
     parsed = parse_source_date(f"{match.group('source')}, {match.group('date')}")
@@ -694,6 +727,30 @@ def _copy_for(reference: Found, url: str, flags: set[str]) -> Found:
 
 def _shift(links: list[Link], offset: int) -> list[Link]:
     return [Link(link.start - offset, link.end - offset, link.href) for link in links]
+
+
+def narratives(block: Block, used: list[tuple[int, int]]) -> list[Found]:
+    """Narrative citations in a body block ("Zenz (2019) argues…"), outside ``used`` spans."""
+    text = block.text
+    if "(19" not in text and "(20" not in text:
+        return []
+    out: list[Found] = []
+    for year in _NARRATIVE_YEAR.finditer(text):
+        name = _NARRATIVE_NAME.search(text, max(0, year.start() - 60), year.start())
+        if name is None:
+            continue
+        if name.group("lead") is None and _REPORTING_VERB.match(text, year.end()) is None:
+            continue
+        start, end = name.start("source"), year.end()
+        if any(s < end and start < e for s, e in used):
+            continue
+        source = name.group("source")
+        if _NOT_A_NAME.search(source) or _DANGLING.search(source) or _MONTH_START.match(source):
+            continue
+        date = parse_date(year.group("date"))
+        if date is not None:
+            out.append(Found("inline", start, end, source=source, date=date))
+    return out
 
 
 def loose_links(block: Block, used: list[tuple[int, int]]) -> list[Found]:
