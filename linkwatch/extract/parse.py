@@ -170,10 +170,9 @@ _LEADING_TITLED = re.compile(
     re.IGNORECASE,
 )
 # A clause that leads into a reference: "for Tajikistan, ", "On the loans, ".
-_CLAUSE_START = re.compile(r"^(?:[a-z]|(?:For|On|In|As\s+for|Regarding|About|Compare|Also|And)\b)")
-_LOWER_CLAUSE = re.compile(
-    r"^(?:[a-z]|(?:For|On|In|As\s+for|Regarding|About|Compare|Also|And)\b)[^,;()]{0,60},\s+"
-)
+_CLAUSE_LEAD = r"^(?:[a-z]|(?:For|On|In|As\s+for|Regarding|About|Compare|Also|And)\b)"
+_CLAUSE_START = re.compile(_CLAUSE_LEAD)
+_LOWER_CLAUSE = re.compile(_CLAUSE_LEAD + r"[^,;()]{0,60},\s+")
 # Links a newsletter or a page carries on every issue, which cite nothing.
 _BOILERPLATE_LINK = re.compile(
     r"^(?:(?:read|view|open)\s+(?:it|this|this\s+\w+)?\s*(?:in\s+(?:your|a|the)\s+browser|online)"
