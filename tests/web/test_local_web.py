@@ -474,6 +474,8 @@ def test_docs_list_every_case_with_its_expected_status() -> None:
 
 
 def test_wrong_content_length_promises_more_than_it_sends(local_web: LocalWeb) -> None:
-    with httpx.Client(timeout=5.0, trust_env=False) as c:
-        with pytest.raises(httpx.RemoteProtocolError, match="expected 50000"):
-            c.get(local_web.url("wrong-content-length"))
+    with (
+        httpx.Client(timeout=5.0, trust_env=False) as c,
+        pytest.raises(httpx.RemoteProtocolError, match="expected 50000"),
+    ):
+        c.get(local_web.url("wrong-content-length"))
