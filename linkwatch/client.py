@@ -375,9 +375,13 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
     """httpx's transport with its connection pool built on :class:`GuardedBackend`."""
 
     def __init__(
-        self, ssl_context: ssl.SSLContext, config: ClientConfig, backend: GuardedBackend
+        self,
+        ssl_context: ssl.SSLContext,
+        config: ClientConfig,
+        backend: GuardedBackend,
+        http2: bool,
     ) -> None:
-        super().__init__(verify=ssl_context, http2=config.http2, trust_env=False)
+        super().__init__(verify=ssl_context, http2=http2, trust_env=False)
         # httpx has no public way to pass a network backend; its pool is replaced
         # by an identical one that connects through the guard.
         self._pool = httpcore.AsyncConnectionPool(
@@ -386,7 +390,7 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
             max_keepalive_connections=config.connections_per_host,
             keepalive_expiry=30.0,
             http1=True,
-            http2=config.http2,
+            http2=http2,
             network_backend=backend,
         )
 
@@ -430,7 +434,10 @@ class PerHostTransport(httpx.AsyncBaseTransport):
         pool = self._pools.get(key)
         if pool is None:
             await self._close_idle_pools()
-            pool = _GuardedTransport(self._ssl_context, self._config, self._backend)
+            # HTTP/2 is only ever negotiated by ALPN during the TLS handshake, so a
+            # plain-http origin gets an HTTP/1.1-only pool.
+            http2 = self._config.http2 and key[0] == "https"
+            pool = _GuardedTransport(self._ssl_context, self._config, self._backend, http2)
             self._pools[key] = pool
         self._pools.move_to_end(key)
         self._busy[key] += 1

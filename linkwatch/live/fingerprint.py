@@ -7,6 +7,7 @@ archived capture are reduced to text the same way and can be compared.
 from __future__ import annotations
 
 import base64
+import collections
 import dataclasses
 import hashlib
 
@@ -44,11 +45,15 @@ def view_page(body: bytes, content_type: str, declared_length: int | None = None
     ``length`` is the declared Content-Length when the server sent one, else
     the bytes read.
     """
+    return _view(body, payload_sha1(body) if body else "", content_type, declared_length)
+
+
+def _view(body: bytes, digest: str, content_type: str, declared_length: int | None) -> PageView:
     text = page_text(body, content_type) if body and is_textual(content_type) else None
     has_text = text is not None and bool(text.text)
     words = tokens(text.text) if text is not None and has_text else []
     fingerprint = Fingerprint(
-        payload_sha1=payload_sha1(body) if body else "",
+        payload_sha1=digest,
         text_simhash=tokens_simhash(words) if has_text else "",
         title=text.title[:300] if text is not None else "",
         content_type=content_type.split(";", 1)[0].strip().lower(),
@@ -56,3 +61,35 @@ def view_page(body: bytes, content_type: str, declared_length: int | None = None
         words=len(words),
     )
     return PageView(fingerprint=fingerprint, text=text)
+
+
+class PageViews:
+    """:func:`view_page` that reads each payload once per run.
+
+    The same bytes often come back from many URLs (a login wall, a host's
+    not-found page, a consent page); their text and SimHash are computed once
+    and reused. Only bodies up to ``max_body`` bytes are kept, and at most
+    ``size`` of them, so the cache stays small beside a 50,000-URL run.
+    """
+
+    def __init__(self, size: int = 256, max_body: int = 64 * 1024) -> None:
+        self._size = size
+        self._max_body = max_body
+        self._views: collections.OrderedDict[tuple[str, str, int | None], PageView] = (
+            collections.OrderedDict()
+        )
+
+    def view(self, body: bytes, content_type: str, declared_length: int | None = None) -> PageView:
+        """The same as :func:`view_page`, from the cache when these bytes were seen."""
+        digest = payload_sha1(body) if body else ""
+        if len(body) > self._max_body:
+            return _view(body, digest, content_type, declared_length)
+        key = (digest, content_type, declared_length)
+        view = self._views.get(key)
+        if view is None:
+            view = self._views[key] = _view(body, digest, content_type, declared_length)
+            if len(self._views) > self._size:
+                self._views.popitem(last=False)
+        else:
+            self._views.move_to_end(key)
+        return view

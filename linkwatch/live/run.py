@@ -24,7 +24,7 @@ import httpx
 from linkwatch.client import ClientConfig, make_client
 from linkwatch.compare.text import PageText
 from linkwatch.live.fetch import Answer, Chain, Failure, Fetcher, retry_after_seconds
-from linkwatch.live.fingerprint import PageView, is_textual, view_page
+from linkwatch.live.fingerprint import PageView, PageViews, is_textual
 from linkwatch.live.judge import is_retryable, judge_answer, status_for_code
 from linkwatch.live.options import LiveOptions
 from linkwatch.live.schedule import HostQueue
@@ -171,6 +171,7 @@ class _LiveStage:
             max_bytes=options.max_bytes,
             max_redirects=options.max_redirects,
         )
+        self.views = PageViews()
         self.results: dict[str, Checked] = {}
         self.probes: dict[tuple[str, str], asyncio.Future[Probe]] = {}
         self.dns_failed: dict[str, str] = {}
@@ -352,7 +353,7 @@ class _LiveStage:
         view = None
         end = chain.end
         if 200 <= end.status < 300 and end.body:
-            view = view_page(end.body, end.headers.get("content-type", ""), _length(end))
+            view = self.views.view(end.body, end.headers.get("content-type", ""), _length(end))
         probe = None
         if self.options.probe and view is not None and view.text is not None and end.status != 304:
             probe = await self._probe(url)
@@ -468,7 +469,7 @@ class _LiveStage:
             return Probe(url=target, http_status=None)
         text = None
         if 200 <= end.status < 300 and end.body:
-            text = view_page(end.body, end.headers.get("content-type", "")).text
+            text = self.views.view(end.body, end.headers.get("content-type", "")).text
         return Probe(url=target, http_status=end.status, final_url=end.url, text=text)
 
     # -- DOIs ----------------------------------------------------------------
