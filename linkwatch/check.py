@@ -24,6 +24,7 @@ from typing import Protocol
 
 from linkwatch.archives.config import ArchiveOptions
 from linkwatch.archives.memento import parse_cited_capture
+from linkwatch.client import run_async
 from linkwatch.compare.text import PageText
 from linkwatch.errors import ExitCode, InputError
 from linkwatch.extract.urls import archive_info
@@ -234,7 +235,7 @@ def run_check(
                     stop=stop,
                 )
 
-        return asyncio.run(run())
+        return run_async(run())
 
 
 async def check_citations(

@@ -24,7 +24,7 @@ import ipaddress
 import socket
 import ssl
 import typing
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from pathlib import Path
 
 import certifi
@@ -517,3 +517,21 @@ def make_client(config: ClientConfig | None = None) -> httpx.AsyncClient:
         follow_redirects=False,
         trust_env=False,
     )
+
+
+T = typing.TypeVar("T")
+
+
+def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop]:
+    """uvloop's event loop when it is installed (extra ``fast``), else asyncio's own."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop
+    return uvloop.new_event_loop
+
+
+def run_async(main: Coroutine[typing.Any, typing.Any, T]) -> T:
+    """Run ``main`` to completion on a new loop from :func:`event_loop_factory`; its result."""
+    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+        return runner.run(main)
