@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import linkwatch.extract.core
 from linkwatch.extract import Format, extract_file
 
 OUTLETS = (
@@ -261,26 +262,42 @@ def generate(path: Path, megabytes: float, fmt: Format, seed: int = 0) -> int:
     return path.stat().st_size
 
 
+def _cpu() -> tuple[float, float]:
+    """CPU seconds (user and system) of this process and of its finished workers."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, workers.ru_utime + workers.ru_stime
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("megabytes", type=float, nargs="?", default=50.0)
     parser.add_argument("--format", choices=["text", "html"], default="text")
+    parser.add_argument(
+        "--one-process",
+        action="store_true",
+        help="read the report in this process only, however long it is",
+    )
     args = parser.parse_args(argv)
+    if args.one_process:
+        linkwatch.extract.core.PARALLEL_MIN_CHARS = sys.maxsize
     fmt = Format(args.format)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / ("report.html" if fmt is Format.HTML else "report.txt")
         size = generate(path, args.megabytes, fmt)
-        cpu = time.process_time()
+        before = _cpu()
         start = time.perf_counter()
         extraction = extract_file(path, fmt=fmt)
         elapsed = time.perf_counter() - start
-        cpu = time.process_time() - cpu
+        cpu = [after - then for after, then in zip(_cpu(), before, strict=True)]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     load = os.getloadavg()[0]
     print(
         f"{args.format}: {size / 1e6:.1f} MB, {len(extraction.citations)} records, "
-        f"{elapsed:.2f} s wall ({size / 1e6 / elapsed:.1f} MB/s), {cpu:.2f} s CPU, "
-        f"peak RSS {peak:.0f} MB, load average {load:.1f}"
+        f"{elapsed:.2f} s wall ({size / 1e6 / elapsed:.1f} MB/s), CPU {cpu[0]:.2f} s "
+        f"+ worker {cpu[1]:.2f} s, peak RSS {peak:.0f} MB + worker {worker_peak:.0f} MB, "
+        f"load average {load:.1f}"
     )
     return 0
 

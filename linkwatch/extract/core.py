@@ -7,13 +7,14 @@ import dataclasses
 import datetime as dt
 import enum
 import functools
+import gc
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from linkwatch.errors import InputError
-from linkwatch.extract import parse
+from linkwatch.extract import parallel, parse
 from linkwatch.extract.dates import PartialDate
 from linkwatch.extract.document import Block, Document
 from linkwatch.extract.published import infer_published
@@ -21,6 +22,10 @@ from linkwatch.extract.reading import read_report
 from linkwatch.extract.text import read_text
 from linkwatch.extract.urls import archive_info, looks_truncated
 from linkwatch.records import Citation
+
+#: Reports with at least this many characters are read by two processes (where the platform
+#: can fork and has two cores): finding citations and building records is most of the time.
+PARALLEL_MIN_CHARS = 2_000_000
 
 #: The longest ``context`` excerpt, in characters.
 CONTEXT_CHARS = 200
@@ -114,22 +119,46 @@ def extract_text(
     """Extract the citations of a report held in ``text``; ``report`` names it in the records."""
     if fmt is Format.AUTO:
         fmt = detect_format(text, report)
+    # Extraction makes many objects and no reference cycles: the collector's passes over a
+    # growing heap would only cost time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _extract(text, report, published, fmt)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _extract(text: str, report: str, published: dt.date | None, fmt: Format) -> Extraction:
     document = read_document(text, fmt)
-    found = find_citations(document)
-    if published is not None:
-        pub: dt.date | None = published
-        pub_from = "--published"
-    elif document.published is not None:
-        pub, pub_from = document.published, document.published_from
-    else:
+
+    def decide(dates: list[parallel.Dated]) -> tuple[dt.date | None, str]:
+        if published is not None:
+            return published, "--published"
+        if document.published is not None:
+            return document.published, document.published_from
         inference = infer_published(
-            [f.date for b, f in found if f.date is not None and b.role != "note"],
+            [date for in_note, date in dates if not in_note],
             " ".join(b.text for b in document.blocks if b.role != "note"),
-            [f.date for b, f in found if f.date is not None and b.role == "note"],
+            [date for in_note, date in dates if in_note],
         )
-        pub = inference.date if inference else None
-        pub_from = inference.reason if inference else ""
-    citations = build_records(found, report=report, published=pub)
+        return (inference.date, inference.reason) if inference else (None, "")
+
+    def build(
+        found: list[tuple[Block, parse.Found]], decision: tuple[dt.date | None, str]
+    ) -> list[Citation]:
+        return _records(found, report=report, published=decision[0])
+
+    split = None
+    if len(text) >= PARALLEL_MIN_CHARS:
+        split = parallel.split_run(document.blocks, _find, _dates, decide, build)
+    if split is None:
+        found = _find(document.blocks)
+        decision = decide(_dates(found))
+        split = build(found, decision), decision
+    records, (pub, pub_from) = split
+    citations = number_duplicates(records)
     return Extraction(
         report=report,
         format=fmt,
@@ -141,8 +170,12 @@ def extract_text(
 
 def find_citations(document: Document) -> list[tuple[Block, parse.Found]]:
     """Every citation in the document's blocks, in reading order."""
+    return _find(document.blocks)
+
+
+def _find(blocks: Sequence[Block]) -> list[tuple[Block, parse.Found]]:
     out: list[tuple[Block, parse.Found]] = []
-    for block in document.blocks:
+    for block in blocks:
         if block.role == "note":
             items = parse.notes(block)
         else:
@@ -155,6 +188,11 @@ def find_citations(document: Document) -> list[tuple[Block, parse.Found]]:
             items.sort(key=lambda f: f.start)
         out.extend((block, item) for item in items)
     return out
+
+
+def _dates(found: list[tuple[Block, parse.Found]]) -> list[parallel.Dated]:
+    """The citations' dates, each with whether it came from a note."""
+    return [(block.role == "note", item.date) for block, item in found if item.date is not None]
 
 
 def _caption_line(block: Block) -> list[parse.Found]:
@@ -319,8 +357,25 @@ def build_records(
     found: Iterable[tuple[Block, parse.Found]], *, report: str, published: dt.date | None
 ) -> list[Citation]:
     """Records for found citations: dates resolved, URLs classified, contexts cut, ids given."""
-    records: list[Citation] = []
+    return number_duplicates(_records(found, report=report, published=published))
+
+
+def number_duplicates(records: list[Citation]) -> list[Citation]:
+    """``records`` with the second and later uses of an id numbered (``-2``, ``-3``…)."""
     seen: dict[str, int] = {}
+    for i, record in enumerate(records):
+        n = seen.get(record.id, 0) + 1
+        seen[record.id] = n
+        if n > 1:
+            records[i] = dataclasses.replace(record, id=f"{record.id}-{n}")
+    return records
+
+
+def _records(
+    found: Iterable[tuple[Block, parse.Found]], *, report: str, published: dt.date | None
+) -> list[Citation]:
+    """Records with ids not yet numbered apart."""
+    records: list[Citation] = []
     published_iso = published.isoformat() if published else ""
     current: Block | None = None
     bounds: list[int] | None = None
@@ -377,10 +432,6 @@ def build_records(
         cid = _id_from_words(
             report, item.kind, item.source, written, item.url, last_words, "alternate" in flags
         )
-        n = seen.get(cid, 0) + 1
-        seen[cid] = n
-        if n > 1:
-            cid = f"{cid}-{n}"
         records.append(
             Citation(
                 id=cid,
