@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import linkwatch.extract.core
+import linkwatch.extract.parallel
 from linkwatch.extract import Format, extract_file
 
 OUTLETS = (
@@ -273,14 +274,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("megabytes", type=float, nargs="?", default=50.0)
     parser.add_argument("--format", choices=["text", "html"], default="text")
-    parser.add_argument(
+    processes = parser.add_mutually_exclusive_group()
+    processes.add_argument(
         "--one-process",
         action="store_true",
         help="read the report in this process only, however long it is",
     )
+    processes.add_argument(
+        "--two-processes",
+        action="store_true",
+        help="fork the worker for a long report even when the machine's load leaves no core idle",
+    )
     args = parser.parse_args(argv)
     if args.one_process:
         linkwatch.extract.core.PARALLEL_MIN_CHARS = sys.maxsize
+    if args.two_processes:
+        linkwatch.extract.parallel.spare_core = lambda: True
     fmt = Format(args.format)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / ("report.html" if fmt is Format.HTML else "report.txt")

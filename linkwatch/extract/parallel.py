@@ -7,8 +7,9 @@ the citations of its half and the parent gathers their dates; the parent decides
 publication date and sends it back; each process builds its records, and the worker's come
 back in batches. The worker is forked, so the blocks are shared rather than copied.
 
-:func:`split_run` returns None when the worker could not do its part (it died, or the
-platform cannot fork); the caller then does all the work in its own process.
+:func:`split_run` returns None when no worker is started (the platform cannot fork, or the
+machine's load leaves no core idle) or the worker could not do its part (it died); the caller
+then does all the work in its own process.
 """
 
 from __future__ import annotations
@@ -40,6 +41,19 @@ _BATCH = 20_000
 def available() -> bool:
     """True where a worker can be forked and there is a second core for it."""
     return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
+
+
+def spare_core() -> bool:
+    """True when the machine's load leaves a core idle for a worker.
+
+    On a busy machine two processes only take turns on the same cores: the work costs more
+    CPU and memory and is not done sooner.
+    """
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return False
+    return load <= (os.cpu_count() or 1) - 1
 
 
 # Reading a note costs about three times as much per character as reading a paragraph (it is
@@ -75,7 +89,7 @@ def split_run(
     takes the publication date from all the dates, and ``build`` makes the records of found
     citations. Returns None when the worker failed.
     """
-    if not available():
+    if not available() or not spare_core():
         return None
     cut = halfway(blocks)
     context = multiprocessing.get_context("fork")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 import linkwatch.extract.core as core
 from linkwatch.extract import extract_file, parallel
 from linkwatch.extract.document import Block
+from linkwatch.records import Citation
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed"
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "reports"
@@ -27,6 +29,7 @@ def test_two_processes_give_the_same_records_as_one(
 ) -> None:
     alone = extract_file(report)
     monkeypatch.setattr(core, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(parallel, "spare_core", lambda: True)
     split = extract_file(report)
     assert split == alone
 
@@ -35,13 +38,40 @@ def _die(*_args: object) -> None:
     os._exit(3)
 
 
+def _nothing(blocks: Sequence[Block]) -> list[int]:
+    return []
+
+
+def _no_dates(found: list[int]) -> list[parallel.Dated]:
+    return []
+
+
+def _decide(dates: list[parallel.Dated]) -> str:
+    return ""
+
+
+def _build(found: list[int], decision: str) -> list[Citation]:
+    return []
+
+
 @needs_fork
 def test_a_worker_that_dies_leaves_its_half_to_the_parent(monkeypatch: pytest.MonkeyPatch) -> None:
     report = REPORTS[0]
     alone = extract_file(report)
     monkeypatch.setattr(core, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(parallel, "spare_core", lambda: True)
     monkeypatch.setattr(parallel, "_work", _die)
     assert extract_file(report) == alone
+
+
+def test_no_worker_is_started_when_the_load_leaves_no_core_idle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parallel, "spare_core", lambda: False)
+    started: list[object] = []
+    monkeypatch.setattr(parallel, "_work", lambda *args: started.append(args))
+    assert parallel.split_run([Block("text")], _nothing, _no_dates, _decide, _build) is None
+    assert started == []
 
 
 def test_halves_are_balanced_on_work_with_notes_costing_more() -> None:
