@@ -167,6 +167,7 @@ def first_date(text: str) -> re.Match[str] | None:
     return DATE_RE.search(text, max(0, start - 10))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def parse_date(text: str) -> PartialDate | None:
     """The date ``text`` is (the whole of it, spaces and a final full stop aside), or None."""
     text = text.strip().rstrip(".").strip()

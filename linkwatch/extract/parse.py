@@ -305,8 +305,7 @@ def parse_source_date(segment: str, *, linked: bool = False) -> tuple[str, Parti
         if match is None or _NOT_A_NAME.search(match.group("source")):
             return None
     source = _strip_source(match.group("source"))
-    date_match = DATE_RE.fullmatch(match.group("date"))
-    date = from_match(date_match) if date_match else None
+    date = parse_date(match.group("date"))
     if date is None or not plausible_source(source, linked=linked):
         return None
     if date.month is None and _PLAN_END.search(source):
