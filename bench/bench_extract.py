@@ -302,11 +302,14 @@ def main(argv: list[str] | None = None) -> int:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     load = os.getloadavg()[0]
+    # A worker's figures only when one ran (the children's peak RSS is kept across exec, so
+    # it may be an earlier process's).
+    worker = f" + worker {cpu[1]:.2f} s" if cpu[1] > 0 else " (one process)"
+    worker_rss = f" + worker {worker_peak:.0f} MB" if cpu[1] > 0 else ""
     print(
         f"{args.format}: {size / 1e6:.1f} MB, {len(extraction.citations)} records, "
-        f"{elapsed:.2f} s wall ({size / 1e6 / elapsed:.1f} MB/s), CPU {cpu[0]:.2f} s "
-        f"+ worker {cpu[1]:.2f} s, peak RSS {peak:.0f} MB + worker {worker_peak:.0f} MB, "
-        f"load average {load:.1f}"
+        f"{elapsed:.2f} s wall ({size / 1e6 / elapsed:.1f} MB/s), CPU {cpu[0]:.2f} s{worker}, "
+        f"peak RSS {peak:.0f} MB{worker_rss}, load average {load:.1f}"
     )
     return 0
 
