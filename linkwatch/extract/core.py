@@ -23,8 +23,9 @@ from linkwatch.extract.text import read_text
 from linkwatch.extract.urls import archive_info, looks_truncated
 from linkwatch.records import Citation
 
-#: Reports with at least this many characters are read by two processes (where the platform
-#: can fork and has two cores): finding citations and building records is most of the time.
+#: Reports with at least this many characters are read by two processes where the platform
+#: can fork and a second core is idle (see :mod:`linkwatch.extract.parallel`): finding
+#: citations and building records is most of the time.
 PARALLEL_MIN_CHARS = 2_000_000
 
 #: The longest ``context`` excerpt, in characters.
@@ -119,20 +120,24 @@ def extract_text(
     """Extract the citations of a report held in ``text``; ``report`` names it in the records."""
     if fmt is Format.AUTO:
         fmt = detect_format(text, report)
-    # Extraction makes many objects and no reference cycles: the collector's passes over a
-    # growing heap would only cost time.
+    document = read_document(text, fmt)
     collecting = gc.isenabled()
+    if collecting and fmt is Format.HTML:
+        # The parsed page is garbage now, but a tree of reference cycles: free it first.
+        gc.collect()
+    # Finding citations and building records makes many objects and no reference cycles:
+    # the collector's passes over the growing heap would only cost time.
     gc.disable()
     try:
-        return _extract(text, report, published, fmt)
+        return _extract(document, len(text), report, published, fmt)
     finally:
         if collecting:
             gc.enable()
 
 
-def _extract(text: str, report: str, published: dt.date | None, fmt: Format) -> Extraction:
-    document = read_document(text, fmt)
-
+def _extract(
+    document: Document, size: int, report: str, published: dt.date | None, fmt: Format
+) -> Extraction:
     def decide(dates: list[parallel.Dated]) -> tuple[dt.date | None, str]:
         if published is not None:
             return published, "--published"
@@ -151,7 +156,7 @@ def _extract(text: str, report: str, published: dt.date | None, fmt: Format) -> 
         return _records(found, report=report, published=decision[0])
 
     split = None
-    if len(text) >= PARALLEL_MIN_CHARS:
+    if size >= PARALLEL_MIN_CHARS:
         split = parallel.split_run(document.blocks, _find, _dates, decide, build)
     if split is None:
         found = _find(document.blocks)
