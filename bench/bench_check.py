@@ -11,7 +11,7 @@ told apart from a busy machine or a saturated server.
 
 Usage: .venv/bin/python bench/bench_check.py [--hosts 100] [--per-host-urls 30]
        [--delay 0.1] [--concurrency 64] [--per-host 8] [--probe] [--skip-lychee]
-       [--loop asyncio|uvloop] [--server-processes 2]
+       [--loop auto|asyncio] [--server-processes 2]
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ from linkwatch.live import LiveOptions, check_live
 urls = open(sys.argv[1]).read().split()
 opts = LiveOptions(allow_private=True, concurrency=int(sys.argv[2]), per_host=int(sys.argv[3]),
                    host_interval=0.0, retries=0, timeout=30, probe=sys.argv[4] == "1")
-if sys.argv[5] == "uvloop":
-    import uvloop
-    uvloop.install()
+from linkwatch.client import run_async
 t = time.perf_counter()
-run = asyncio.run(check_live(urls, opts))
+# "auto" runs as `linkwatch check` does: on uvloop when it is installed.
+runner = asyncio.run if sys.argv[5] == "asyncio" else run_async
+run = runner(check_live(urls, opts))
 wall = time.perf_counter() - t
 ok = sum(1 for c in run.results.values() if c.live.status.value == "ok")
 print(json.dumps({"wall": wall, "ok": ok}))
@@ -87,7 +87,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--per-host", type=int, default=8)
     parser.add_argument("--probe", action="store_true", help="Keep the soft-404 probe on.")
-    parser.add_argument("--loop", choices=["asyncio", "uvloop"], default="asyncio")
+    parser.add_argument(
+        "--loop",
+        choices=["auto", "asyncio"],
+        default="auto",
+        help="auto: uvloop when installed, as linkwatch check runs; asyncio: asyncio's own loop",
+    )
     parser.add_argument("--skip-lychee", action="store_true")
     parser.add_argument("--server-processes", type=int, default=2)
     args = parser.parse_args()
