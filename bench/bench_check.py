@@ -35,10 +35,12 @@ from linkwatch.live import LiveOptions, check_live
 urls = open(sys.argv[1]).read().split()
 opts = LiveOptions(allow_private=True, concurrency=int(sys.argv[2]), per_host=int(sys.argv[3]),
                    host_interval=0.0, retries=0, timeout=30, probe=sys.argv[4] == "1")
-from linkwatch.client import run_async
+if sys.argv[5] == "asyncio":
+    runner = asyncio.run
+else:
+    # "auto" runs as `linkwatch check` does: on uvloop when it is installed.
+    from linkwatch.client import run_async as runner
 t = time.perf_counter()
-# "auto" runs as `linkwatch check` does: on uvloop when it is installed.
-runner = asyncio.run if sys.argv[5] == "asyncio" else run_async
 run = runner(check_live(urls, opts))
 wall = time.perf_counter() - t
 ok = sum(1 for c in run.results.values() if c.live.status.value == "ok")
@@ -54,6 +56,8 @@ def _measure(cmd: list[str]) -> dict[str, float | str]:
     wall = time.perf_counter() - started
     usage = proc_usage.pop(proc.pid, None)
     assert usage is not None
+    if proc.returncode:
+        raise SystemExit(f"{cmd[0]} failed (exit {proc.returncode}):\n{err[-2000:]}")
     return {
         "wall": wall,
         "cpu": usage.ru_utime + usage.ru_stime,
