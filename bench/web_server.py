@@ -3,8 +3,8 @@
 Run as a subprocess by ``bench_check.py``; prints ``ready`` once every host listens.
 Usage: python bench/web_server.py HOSTS PORT DELAY_SECONDS [PROCESSES]
 
-Each path gets a page of its own (so nothing can be computed once for all of
-them). The server shares the machine's cores with the checker it serves, so it is
+Each URL (host and path) gets a page of its own, so nothing can be computed once
+for several of them. The server shares the machine's cores with the checker it serves, so it is
 kept cheap: a raw asyncio protocol (no stream objects), uvloop when installed,
 and ``PROCESSES`` forked workers (default 2) that each listen on every host
 address with ``SO_REUSEPORT``, so the kernel spreads connections between them.
@@ -29,10 +29,10 @@ HEAD = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Len
 HEAD += "Connection: keep-alive\r\n\r\n"
 
 
-def answer(request_head: bytes) -> bytes:
-    """The answer to one request: every path has its own page, as on a real site."""
+def answer(host: str, request_head: bytes) -> bytes:
+    """The answer to one request: every URL (host and path) has a page of its own."""
     path = request_head.split(b" ", 2)[1].decode("ascii", "replace")
-    body = PAGE.format(path=path).encode()
+    body = PAGE.format(path=f"{host}{path}").encode()
     head = HEAD.format(length=len(body)).encode()
     return head if request_head.startswith(b"HEAD") else head + body
 
@@ -44,10 +44,12 @@ class DelayedAnswers(asyncio.Protocol):
         self.delay = delay
         self.buffer = b""
         self.transport: asyncio.WriteTransport | None = None
+        self.host = ""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         # uvloop's transports are not asyncio.Transport subclasses, hence the cast.
         self.transport = typing.cast(asyncio.WriteTransport, transport)
+        self.host = str(transport.get_extra_info("sockname")[0])
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
@@ -57,7 +59,7 @@ class DelayedAnswers(asyncio.Protocol):
             if end < 0:
                 return
             head, self.buffer = self.buffer[:end], self.buffer[end + 4 :]
-            loop.call_later(self.delay, self._answer, answer(head))
+            loop.call_later(self.delay, self._answer, answer(self.host, head))
 
     def _answer(self, response: bytes) -> None:
         if self.transport is not None and not self.transport.is_closing():
