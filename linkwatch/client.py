@@ -6,7 +6,9 @@ as it grew (httpcore scans its connections on every request; measured in
 ``docs/benchmarks.md``), so each host gets its own, created on first use and
 closed when idle pools pile up.
 
-Every connection passes a guard at connect time: the host name is resolved
+Connections are made by :class:`AsyncioBackend`, httpcore's network interface
+implemented on plain asyncio (or uvloop) rather than anyio, which costs less CPU
+per request. Every connection passes a guard at connect time: the host name is resolved
 here, each resolved address must be public (not loopback, private, link-local,
 multicast, reserved), and the connection goes to that checked address. Checking
 at connect time covers redirects and names like ``localhost`` without a
@@ -102,15 +104,17 @@ class _StreamProtocol(asyncio.Protocol):
         self.waiter: asyncio.Future[None] | None = None
         self.drained: asyncio.Future[None] | None = None
         self.transport: asyncio.Transport | None = None
+        self.paused = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = typing.cast(asyncio.Transport, transport)
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
-        if len(self.buffer) > _READ_AHEAD and self.transport is not None:
+        if len(self.buffer) > _READ_AHEAD and not self.paused and self.transport is not None:
             # A body nobody reads (past the cap) must not pile up in memory.
             self.transport.pause_reading()
+            self.paused = True
         self._wake()
 
     def eof_received(self) -> bool:
@@ -174,8 +178,10 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         if buffer:
             data = bytes(buffer[:max_bytes])
             del buffer[:max_bytes]
-            if len(buffer) <= _READ_AHEAD and not self._transport.is_closing():
-                self._transport.resume_reading()
+            if protocol.paused and len(buffer) <= _READ_AHEAD:
+                protocol.paused = False
+                if not self._transport.is_closing():
+                    self._transport.resume_reading()
             return data
         if protocol.error is not None:
             raise httpcore.ReadError(str(protocol.error)) from protocol.error
