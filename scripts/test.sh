@@ -22,8 +22,10 @@ fi
 
 # The browser test of report.html runs in Debian's headless Chromium.
 if [ ! -x /usr/bin/chromium ]; then
-    apt-get update
-    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
 fi
 
 echo "== ruff"
