@@ -534,7 +534,8 @@ def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop]:
         import uvloop
     except ImportError:
         return asyncio.new_event_loop
-    return uvloop.new_event_loop
+    # uvloop is optional, so its types are not always there to check against.
+    return typing.cast(Callable[[], asyncio.AbstractEventLoop], uvloop.new_event_loop)
 
 
 def run_async(main: Coroutine[typing.Any, typing.Any, T]) -> T:
