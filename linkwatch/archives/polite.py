@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import email.utils
 import time
 from collections.abc import Awaitable, Callable
+
+from linkwatch.live.fetch import retry_after_seconds as parse_retry_after
 
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
@@ -52,15 +52,5 @@ class RateGate:
 
 def retry_after_seconds(value: str | None, default: float) -> float:
     """Seconds from a Retry-After header (delta-seconds or an HTTP date); ``default`` if absent."""
-    if not value:
-        return default
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return default
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+    asked = parse_retry_after(value)
+    return default if asked is None else asked

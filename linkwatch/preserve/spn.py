@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
-import email.utils
 import os
 import re
 from collections.abc import Awaitable, Callable, Mapping
@@ -24,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from linkwatch.archives.polite import retry_after_seconds
 from linkwatch.errors import ConfigError
 from linkwatch.preserve.model import PreserveResult, PreserveStatus, Target
 from linkwatch.preserve.ratelimit import Clock, RateLimiter, Sleep
@@ -407,7 +407,7 @@ class SavePageNow:
     def _read(self, response: httpx.Response, *, submitting: bool) -> _Answer:
         code = response.status_code
         if code == 429:
-            wait = _retry_after(
+            wait = retry_after_seconds(
                 response.headers.get("retry-after"), self.options.retry_after_default
             )
             wait = min(wait, self.options.retry_after_cap)
@@ -496,19 +496,3 @@ class SavePageNow:
         self, url: str, status: PreserveStatus, reason: str, job_id: str = ""
     ) -> PreserveResult:
         return PreserveResult(self.name, url, status, self._scrub(reason), job_id=job_id)
-
-
-def _retry_after(value: str | None, default: float) -> float:
-    """Seconds to wait from a Retry-After header (seconds or an HTTP date)."""
-    if not value:
-        return default
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return default
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())

@@ -6,6 +6,8 @@ import asyncio
 import email.utils
 import time
 
+import pytest
+
 from linkwatch.archives.polite import RateGate, retry_after_seconds
 
 
@@ -53,3 +55,18 @@ def test_retry_after_accepts_seconds_dates_and_defaults_to_sixty() -> None:
     assert retry_after_seconds("soon", 60) == 60.0
     later = email.utils.formatdate(time.time() + 120, usegmt=True)
     assert 100 < retry_after_seconds(later, 60) <= 120
+
+
+def test_retry_after_date_without_a_zone_is_read_as_gmt(monkeypatch: pytest.MonkeyPatch) -> None:
+    from linkwatch.live.fetch import retry_after_seconds as parse
+
+    # "-0000" parses to a naive datetime; HTTP dates are GMT whatever the local zone.
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        assert parse("Thu, 01 Jan 2026 00:01:40 -0000", now=1767225600.0) == 100.0
+        assert parse("Thu, 01 Jan 2026 00:01:40 GMT", now=1767225600.0) == 100.0
+        assert parse("", now=0.0) is None
+    finally:
+        monkeypatch.undo()
+        time.tzset()
