@@ -10,6 +10,7 @@ from linkwatch.archives.lookup import CaptureFetch
 from linkwatch.archives.memento import Memento
 from linkwatch.compare.text import PageText
 from linkwatch.results import ArchiveResult, Fingerprint, from_dict, to_dict
+from linkwatch.store.db import fingerprint_from_row
 
 
 def _iso(when: dt.datetime) -> str:
@@ -142,16 +143,7 @@ class StoreArchiveCache:
             " WHERE f.url = ? AND r.state != 'running' ORDER BY f.check_id DESC LIMIT 1",
             (url,),
         ).fetchone()
-        if row is None:
-            return None
-        return Fingerprint(
-            payload_sha1=row[0],
-            text_simhash=row[1],
-            title=row[2],
-            content_type=row[3],
-            length=int(row[4]),
-            words=int(row[5]),
-        )
+        return None if row is None else fingerprint_from_row(row)
 
     def note_drift(self, url: str, changed: bool, changed_since_last_run: bool | None) -> str:
         """Record this run's drift for ``url``; returns when the change was first seen, or ''."""

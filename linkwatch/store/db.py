@@ -16,7 +16,7 @@ import fcntl
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -384,16 +384,7 @@ class Store:
             " WHERE f.url = ? AND c.run_id != ? ORDER BY f.check_id DESC LIMIT 1",
             (url, before_run or ""),
         ).fetchone()
-        if row is None:
-            return None
-        return Fingerprint(
-            payload_sha1=row[0],
-            text_simhash=row[1],
-            title=row[2],
-            content_type=row[3],
-            length=int(row[4]),
-            words=int(row[5]),
-        )
+        return None if row is None else fingerprint_from_row(row)
 
     def run_checks(self, run_id: str) -> dict[str, LiveResult]:
         """The live checks recorded by one run, by URL (also for an interrupted run)."""
@@ -403,6 +394,19 @@ class Store:
                 "SELECT url, live_json FROM checks WHERE run_id = ? ORDER BY id", (run_id,)
             )
         }
+
+
+def fingerprint_from_row(row: Sequence[Any]) -> Fingerprint:
+    """A :class:`Fingerprint` from a row of ``fingerprints`` columns selected in this order:
+    payload_sha1, text_simhash, title, content_type, length, words."""
+    return Fingerprint(
+        payload_sha1=row[0],
+        text_simhash=row[1],
+        title=row[2],
+        content_type=row[3],
+        length=int(row[4]),
+        words=int(row[5]),
+    )
 
 
 def _result_row(run_id: str, position: int, r: CitationResult) -> tuple[Any, ...]:
