@@ -9,14 +9,20 @@ concurrency and per-host limits allow at that delay. The server's own CPU time
 and the load average before the run are printed too, so a slow figure can be
 told apart from a busy machine or a saturated server.
 
+With worker processes (``--workers``; 0, the default, chooses as ``linkwatch
+check`` does), CPU time is summed over the processes (``wait4`` counts the
+reaped workers) and peak memory is the sum of every process's own peak
+(``VmHWM``, sampled from ``/proc`` while the run goes).
+
 Usage: .venv/bin/python bench/bench_check.py [--hosts 100] [--per-host-urls 30]
        [--delay 0.1] [--concurrency 64] [--per-host 8] [--probe] [--skip-lychee]
-       [--loop auto|asyncio] [--server-processes 2]
+       [--loop auto|asyncio] [--server-processes 2] [--workers 0]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import resource
@@ -24,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -34,7 +41,8 @@ import asyncio, json, resource, sys, time
 from linkwatch.live import LiveOptions, check_live
 urls = open(sys.argv[1]).read().split()
 opts = LiveOptions(allow_private=True, concurrency=int(sys.argv[2]), per_host=int(sys.argv[3]),
-                   host_interval=0.0, retries=0, timeout=30, probe=sys.argv[4] == "1")
+                   host_interval=0.0, retries=0, timeout=30, probe=sys.argv[4] == "1",
+                   workers=int(sys.argv[6]))
 if sys.argv[5] == "asyncio":
     runner = asyncio.run
 else:
@@ -44,16 +52,55 @@ t = time.perf_counter()
 run = runner(check_live(urls, opts))
 wall = time.perf_counter() - t
 ok = sum(1 for c in run.results.values() if c.live.status.value == "ok")
-print(json.dumps({"wall": wall, "ok": ok}))
+me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": round(wall, 2), "ok": ok,
+                  "parent_cpu": round(me.ru_utime + me.ru_stime, 2),
+                  "workers_cpu": round(kids.ru_utime + kids.ru_stime, 2)}))
 """
 
 
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it, from ``/proc``."""
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                todo.extend(int(c) for c in task.read_text().split())
+    return out
+
+
+def _peak_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _sample_peaks(pid: int, peaks: dict[int, int], stop: threading.Event) -> None:
+    # VmHWM only grows, so the last sample of each process is its peak, but for
+    # whatever it adds in its last 20 ms.
+    while not stop.wait(0.02):
+        for p in _descendants(pid):
+            peaks[p] = max(peaks.get(p, 0), _peak_kb(p))
+
+
 def _measure(cmd: list[str]) -> dict[str, float | str]:
-    """Run ``cmd``; its own wall time, CPU time and peak RSS (from ``wait4``)."""
+    """Run ``cmd``; wall time, CPU time (``wait4``) and summed peak RSS of its processes."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peaks: dict[int, int] = {}
+    stop = threading.Event()
+    sampler = threading.Thread(target=_sample_peaks, args=(proc.pid, peaks, stop), daemon=True)
+    sampler.start()
     out, err = proc.communicate()
     wall = time.perf_counter() - started
+    stop.set()
+    sampler.join()
     usage = proc_usage.pop(proc.pid, None)
     assert usage is not None
     if proc.returncode:
@@ -61,7 +108,13 @@ def _measure(cmd: list[str]) -> dict[str, float | str]:
     return {
         "wall": wall,
         "cpu": usage.ru_utime + usage.ru_stime,
-        "peak_mb": usage.ru_maxrss / 1024,
+        # The process's own peak from wait4 can exceed a late sample; the workers' come from /proc.
+        "peak_mb": (
+            max(usage.ru_maxrss, peaks.get(proc.pid, 0))
+            + sum(kb for p, kb in peaks.items() if p != proc.pid)
+        )
+        / 1024,
+        "processes": len(peaks) or 1,
         "stdout": out[-400:],
         "stderr": err[-400:],
     }
@@ -99,6 +152,9 @@ def main() -> None:
     )
     parser.add_argument("--skip-lychee", action="store_true")
     parser.add_argument("--server-processes", type=int, default=2)
+    parser.add_argument(
+        "--workers", type=int, default=0, help="linkwatch's --workers (0: as linkwatch check)"
+    )
     args = parser.parse_args()
     print(f"load average before the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
@@ -148,6 +204,7 @@ def main() -> None:
                     str(args.per_host),
                     "1" if args.probe else "0",
                     args.loop,
+                    str(args.workers),
                 ]
             )
             _report("linkwatch", lw, total, bound)
@@ -185,6 +242,7 @@ def _report(name: str, m: dict[str, float | str], total: int, bound: float) -> N
     print(
         f"{name:10s} wall {wall:6.2f} s ({wall / bound:4.2f}× bound)  cpu {cpu:6.2f} s"
         f" ({cpu / total * 1000:.2f} ms/URL)  peak {peak:6.1f} MB"
+        f" ({m['processes']} process(es), summed)"
     )
     detail = str(m["stdout"]).strip().splitlines()
     if detail:

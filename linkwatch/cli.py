@@ -289,6 +289,14 @@ def check_command(
         int, typer.Option("--concurrency", help="Requests at once, over all hosts.")
     ] = 32,
     per_host: Annotated[int, typer.Option("--per-host", help="Requests at once to one host.")] = 2,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            help="Processes to share the live check by host (0: one per core, at most 4;"
+            " 1 for small runs).",
+        ),
+    ] = 0,
     host_interval: Annotated[
         float,
         typer.Option("--host-interval", help="Seconds between request starts to one host."),
@@ -404,6 +412,7 @@ def check_command(
     live = LiveOptions(
         concurrency=concurrency,
         per_host=per_host,
+        workers=workers,
         host_interval=host_interval,
         timeout=timeout,
         retries=retries,
@@ -468,6 +477,7 @@ def check_command(
 _CHECK_FIELDS: dict[str, str] = {
     "concurrency": "live.concurrency",
     "per_host": "live.per_host",
+    "workers": "live.workers",
     "host_interval": "live.host_interval",
     "timeout": "live.timeout",
     "retries": "live.retries",

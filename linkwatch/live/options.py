@@ -48,12 +48,17 @@ class LiveOptions:
     outage_fraction: float = 0.5
     """More than this share of hosts failing at DNS/connect level means the network is down."""
     http2: bool = True
+    workers: int = 0
+    """Processes to shard the check over, by host; 0: one per usable core (at most 4),
+    or 1 when the run is small (under 200 URLs or a single host)."""
 
     def problems(self) -> list[str]:
         """What is wrong with these values, as ``--option: problem`` lines (empty when fine)."""
         out = []
         if self.concurrency < 1:
             out.append("--concurrency: must be at least 1")
+        if self.workers < 0:
+            out.append("--workers: must not be negative")
         if self.per_host < 1:
             out.append("--per-host: must be at least 1")
         if self.host_interval < 0:

@@ -17,7 +17,7 @@ import posixpath
 import random
 import time
 import urllib.parse
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 
 import httpx
 
@@ -104,6 +104,12 @@ class LiveRun:
     """Why the network looks down (the run is then inconclusive), or ``""``."""
     hosts: int = 0
     network_failed_hosts: int = 0
+    answered_hosts: frozenset[str] = frozenset()
+    """Hosts that gave an HTTP answer."""
+    net_failed_hosts: frozenset[str] = frozenset()
+    """Hosts that failed at DNS or connect level and never answered."""
+    workers: int = 1
+    """The processes the stage ran in."""
 
 
 OnResult = Callable[[Checked], None]
@@ -136,8 +142,30 @@ async def check_live(
     """Check every URL in ``urls`` (already normalised and distinct) and return the results.
 
     ``on_result`` is called as each URL's result is final (to store it, count
-    progress, or start that URL's archive lookup); it must not block.
+    progress, or start that URL's archive lookup); it must not block. Large runs
+    are sharded by host over worker processes (``options.workers``; see
+    :mod:`linkwatch.live.workers`), with the same results and callbacks; the workers
+    are started with ``spawn``, so a script calling this needs the usual
+    ``if __name__ == "__main__":`` guard.
     """
+    from linkwatch.live.workers import check_sharded, worker_count
+
+    workers = worker_count(urls, options)
+    if workers > 1:
+        return await check_sharded(urls, options, workers, previous=previous, on_result=on_result)
+    return await check_here(urls, options, previous=previous, on_result=on_result)
+
+
+async def check_here(
+    urls: Sequence[str],
+    options: LiveOptions,
+    *,
+    previous: Mapping[str, Previous] | None = None,
+    on_result: OnResult | None = None,
+    keep_results: bool = True,
+) -> LiveRun:
+    """:func:`check_live` in this process; without ``keep_results`` the run's ``results`` stay
+    empty (a worker's caller has them all from ``on_result``)."""
     config = ClientConfig(
         user_agent=options.user_agent,
         timeout=options.timeout,
@@ -148,8 +176,34 @@ async def check_live(
         connections_per_host=options.per_host + 2,
     )
     async with make_client(config) as client:
-        stage = _LiveStage(client, options, previous or {}, on_result)
+        stage = _LiveStage(client, options, previous or {}, on_result, keep_results)
         return await stage.run(urls)
+
+
+def host_of(url: str, options: LiveOptions) -> str:
+    """The origin a URL's requests go to (a DOI's: the resolver's)."""
+    if url.startswith(DOI_PREFIX):
+        return origin(options.doi_resolver)
+    return origin(url)
+
+
+def looks_like_outage(net_failed: Set[str], answered: Set[str], fraction: float) -> bool:
+    """Whether more than ``fraction`` of the hosts contacted failed at DNS or connect level."""
+    contacted = net_failed | answered
+    if not contacted or not net_failed:
+        return False
+    share = len(net_failed) / len(contacted)
+    return share > fraction and (len(contacted) >= 3 or not answered)
+
+
+def not_checked(url: str, why: str) -> LiveResult:
+    """The result of a URL the run did not reach, saying why."""
+    return LiveResult(
+        url=url,
+        status=LiveStatus.NOT_CHECKED,
+        reason=f"not checked: {why}",
+        checked_at=iso(utc_now()),
+    )
 
 
 class _LiveStage:
@@ -159,6 +213,7 @@ class _LiveStage:
         options: LiveOptions,
         previous: Mapping[str, Previous],
         on_result: OnResult | None,
+        keep_results: bool = True,
     ) -> None:
         self.options = options
         self.previous = previous
@@ -173,6 +228,8 @@ class _LiveStage:
         )
         self.views = PageViews()
         self.results: dict[str, Checked] = {}
+        self.keep_results = keep_results
+        self.finished: set[str] = set()
         self.probes: dict[tuple[str, str], asyncio.Future[Probe]] = {}
         self.dns_failed: dict[str, str] = {}
         self.answered: set[str] = set()
@@ -181,9 +238,7 @@ class _LiveStage:
         self.total_hosts = 0
 
     def _host_of(self, url: str) -> str:
-        if url.startswith(DOI_PREFIX):
-            return origin(self.options.doi_resolver)
-        return origin(url)
+        return host_of(url, self.options)
 
     async def run(self, urls: Sequence[str]) -> LiveRun:
         hosts = {self._host_of(u) for u in urls}
@@ -201,35 +256,24 @@ class _LiveStage:
             finally:
                 for w in workers:
                     w.cancel()
-        if not self.outage and self._looks_like_outage():
+        if not self.outage and looks_like_outage(
+            self.net_failed, self.answered, self.options.outage_fraction
+        ):
             self.outage = (
                 f"the network looks down: {len(self.net_failed)} of"
                 f" {len(self.net_failed | self.answered)} hosts failed at DNS or connect level"
             )
         for url in urls:
-            if url not in self.results:
-                self._finish(
-                    url,
-                    LiveResult(
-                        url=url,
-                        status=LiveStatus.NOT_CHECKED,
-                        reason=f"not checked: {self.outage or 'the run stopped'}",
-                        checked_at=iso(utc_now()),
-                    ),
-                )
+            if url not in self.finished:
+                self._finish(url, not_checked(url, self.outage or "the run stopped"))
         return LiveRun(
             results=self.results,
             outage=self.outage,
             hosts=self.total_hosts,
             network_failed_hosts=len(self.net_failed),
+            answered_hosts=frozenset(self.answered),
+            net_failed_hosts=frozenset(self.net_failed),
         )
-
-    def _looks_like_outage(self) -> bool:
-        contacted = self.net_failed | self.answered
-        if not contacted or not self.net_failed:
-            return False
-        share = len(self.net_failed) / len(contacted)
-        return share > self.options.outage_fraction and (len(contacted) >= 3 or not self.answered)
 
     async def _check_canary(self) -> None:
         chain = await self.fetcher.chain(self.options.canary, "GET")
@@ -263,7 +307,9 @@ class _LiveStage:
 
     def _finish(self, url: str, live: LiveResult, checked: Checked | None = None) -> None:
         checked = checked or Checked(live=live)
-        self.results[url] = dataclasses.replace(checked, text=None)
+        self.finished.add(url)
+        if self.keep_results:
+            self.results[url] = dataclasses.replace(checked, text=None)
         if self.on_result is not None:
             self.on_result(checked)
 
