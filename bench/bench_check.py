@@ -9,14 +9,14 @@ concurrency and per-host limits allow at that delay. The server's own CPU time
 and the load average before the run are printed too, so a slow figure can be
 told apart from a busy machine or a saturated server.
 
-With worker processes (``--workers``; 0, the default, chooses as ``linkwatch
-check`` does), CPU time is summed over the processes (``wait4`` counts the
-reaped workers) and peak memory is the sum of every process's own peak
-(``VmHWM``, sampled from ``/proc`` while the run goes).
+With worker processes (``--workers``; 1, the default, is one process as in
+``linkwatch check``; 0 chooses one per core), CPU time is summed over the
+processes (``wait4`` counts the reaped workers) and peak memory is the sum of
+every process's own peak (``VmHWM``, sampled from ``/proc`` while the run goes).
 
 Usage: .venv/bin/python bench/bench_check.py [--hosts 100] [--per-host-urls 30]
        [--delay 0.1] [--concurrency 64] [--per-host 8] [--probe] [--skip-lychee]
-       [--loop auto|asyncio] [--server-processes 2] [--workers 0]
+       [--loop auto|asyncio] [--server-processes 2] [--workers 1]
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ def main() -> None:
     parser.add_argument("--skip-lychee", action="store_true")
     parser.add_argument("--server-processes", type=int, default=2)
     parser.add_argument(
-        "--workers", type=int, default=0, help="linkwatch's --workers (0: as linkwatch check)"
+        "--workers", type=int, default=1, help="linkwatch's --workers (1: one process, the default)"
     )
     args = parser.parse_args()
     print(f"load average before the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -293,10 +293,10 @@ def check_command(
         int,
         typer.Option(
             "--workers",
-            help="Processes to share the live check by host (0: one per core, at most 4;"
-            " 1 for small runs).",
+            help="Processes to share the live check by host (default 1; 0: one per core,"
+            " at most 4, 1 for small runs).",
         ),
-    ] = 0,
+    ] = 1,
     host_interval: Annotated[
         float,
         typer.Option("--host-interval", help="Seconds between request starts to one host."),

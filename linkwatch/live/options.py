@@ -48,9 +48,11 @@ class LiveOptions:
     outage_fraction: float = 0.5
     """More than this share of hosts failing at DNS/connect level means the network is down."""
     http2: bool = True
-    workers: int = 0
-    """Processes to shard the check over, by host; 0: one per usable core (at most 4),
-    or 1 when the run is small (under 200 URLs or a single host)."""
+    workers: int = 1
+    """Processes to shard the check over, by host. 1 (the default) checks in this process:
+    on two cores the extra processes cost more CPU and memory than they save
+    (``docs/benchmarks.md``). 0: one per usable core (at most 4), or 1 when the run is small
+    (under 200 URLs or a single host)."""
 
     def problems(self) -> list[str]:
         """What is wrong with these values, as ``--option: problem`` lines (empty when fine)."""

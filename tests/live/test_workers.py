@@ -110,12 +110,13 @@ def test_shards_keep_each_host_whole_and_balance_length() -> None:
 def test_small_or_single_host_runs_stay_in_one_process() -> None:
     many_hosts = [f"http://h{n % 50}.example/{n}" for n in range(1000)]
     one_host = [f"http://h.example/{n}" for n in range(1000)]
-    assert worker_count(many_hosts[:150], LiveOptions()) == 1
+    assert worker_count(many_hosts, LiveOptions()) == 1
+    assert worker_count(many_hosts[:150], LiveOptions(workers=0)) == 1
     assert worker_count(one_host, LiveOptions()) == 1
     assert worker_count(one_host, LiveOptions(workers=3)) == 1
     assert worker_count(many_hosts, LiveOptions(workers=3)) == 3
     assert worker_count(many_hosts, LiveOptions(workers=3, concurrency=2)) == 2
-    assert 1 <= worker_count(many_hosts, LiveOptions()) <= 4
+    assert 1 <= worker_count(many_hosts, LiveOptions(workers=0)) <= 4
 
 
 def test_concurrency_is_split_between_workers() -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from linkwatch.archives.polite import retry_after_seconds
 from linkwatch.errors import ConfigError
-from linkwatch.preserve.spn import IAKeys, SpnOptions, _retry_after, keys_from_env
+from linkwatch.preserve.spn import IAKeys, SpnOptions, keys_from_env
 
 
 def test_keys_read_from_both_variables() -> None:
@@ -45,7 +46,7 @@ def test_limits_follow_authentication() -> None:
 
 
 def test_retry_after_reads_seconds_and_dates_and_falls_back() -> None:
-    assert _retry_after("7", 60) == 7
-    assert _retry_after(None, 60) == 60
-    assert _retry_after("garbage", 60) == 60
-    assert _retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 60) == 0
+    assert retry_after_seconds("7", 60) == 7
+    assert retry_after_seconds(None, 60) == 60
+    assert retry_after_seconds("garbage", 60) == 60
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", 60) == 0
