@@ -21,10 +21,12 @@ import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
+from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 T = TypeVar("T")
+_C = TypeVar("_C", bound="Closing")
 
 REASONS = {
     200: "OK",
@@ -332,6 +334,13 @@ class LoopThread:
         future: concurrent.futures.Future[T] = asyncio.run_coroutine_threadsafe(coro, self.loop)
         return future.result(timeout)
 
+    def shutdown(self, stop: Coroutine[Any, Any, None]) -> None:
+        """Run a server's `stop` coroutine (10 s at most), then stop the loop in any case."""
+        try:
+            self.run(stop, timeout=10.0)
+        finally:
+            self.stop()
+
     def stop(self) -> None:
         """Cancel what is left on the loop, stop it and join the thread."""
 
@@ -349,3 +358,21 @@ class LoopThread:
         self._thread.join(5.0)
         if not self.loop.is_running():
             self.loop.close()
+
+
+class Closing:
+    """A fixture server usable in a `with` block: leaving it calls `close()`."""
+
+    def close(self) -> None:
+        """Stop whatever the server started; subclasses extend it."""
+
+    def __enter__(self: _C) -> _C:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -26,13 +26,13 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 
 import httpx
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from tests.web._http import (
+    Closing,
     HTTPServer,
     LoopThread,
     Request,
@@ -232,7 +232,7 @@ class _Failures:
             return self.status, self.retry_after
 
 
-class LocalArchive:
+class LocalArchive(Closing):
     """A running pywb collection of the local web's named pages; see the module docstring."""
 
     def __init__(self, web: LocalWeb, workdir: Path | None = None) -> None:
@@ -324,11 +324,8 @@ class LocalArchive:
                 if self._upstream is not None:
                     await self._upstream.aclose()
 
-            try:
-                self._loop.run(_stop(), timeout=10.0)
-            finally:
-                self._loop.stop()
-                self._loop = None
+            loop, self._loop = self._loop, None
+            loop.shutdown(_stop())
         if self._process is not None:
             self._process.terminate()
             try:
@@ -339,17 +336,6 @@ class LocalArchive:
             self._process = None
         if self._own_dir:
             shutil.rmtree(self.workdir, ignore_errors=True)
-
-    def __enter__(self) -> LocalArchive:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # -- building the collection --------------------------------------------------------
 

@@ -35,13 +35,20 @@ import ssl
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
 
-from tests.web._http import HTTPServer, LoopThread, Request, RequestLog, RequestRecord, Response
+from tests.web._http import (
+    Closing,
+    HTTPServer,
+    LoopThread,
+    Request,
+    RequestLog,
+    RequestRecord,
+    Response,
+)
 from tests.web.archive import COLLECTION, CaptureRecord, LocalArchive
 
 CDX_FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
@@ -126,7 +133,7 @@ class _Job:
     started: float = field(default_factory=time.time)
 
 
-class IAServer:
+class IAServer(Closing):
     """The Internet Archive API double, running; see the module docstring."""
 
     def __init__(self, archive: LocalArchive) -> None:
@@ -182,22 +189,8 @@ class IAServer:
                 if self._client is not None:
                     await self._client.aclose()
 
-            try:
-                self._loop.run(_stop(), timeout=10.0)
-            finally:
-                self._loop.stop()
-                self._loop = None
-
-    def __enter__(self) -> IAServer:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+            loop, self._loop = self._loop, None
+            loop.shutdown(_stop())
 
     # -- the contract -------------------------------------------------------------------
 

@@ -20,12 +20,12 @@ import zlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from urllib.parse import unquote
 
 import brotli
 
 from tests.web._http import (
+    Closing,
     Handler,
     HTTPServer,
     LoopThread,
@@ -673,7 +673,7 @@ def _free_port(ip: str) -> int:
         return port
 
 
-class LocalWeb:
+class LocalWeb(Closing):
     """Every host of the local web, running; see the module docstring."""
 
     def __init__(self, workdir: Path | None = None) -> None:
@@ -753,24 +753,10 @@ class LocalWeb:
                 self._stopping.set()
                 await asyncio.gather(*(s.stop() for s in self._servers.values()))
 
-            try:
-                self._loop.run(_stop_all(), timeout=10.0)
-            finally:
-                self._loop.stop()
-                self._loop = None
+            loop, self._loop = self._loop, None
+            loop.shutdown(_stop_all())
         if self._own_dir:
             shutil.rmtree(self.workdir, ignore_errors=True)
-
-    def __enter__(self) -> LocalWeb:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # -- the contract -------------------------------------------------------------------
 

@@ -27,11 +27,18 @@ import email.utils
 import json
 import time
 from datetime import UTC, datetime
-from types import TracebackType
 
 import httpx
 
-from tests.web._http import HTTPServer, LoopThread, Request, RequestLog, RequestRecord, Response
+from tests.web._http import (
+    Closing,
+    HTTPServer,
+    LoopThread,
+    Request,
+    RequestLog,
+    RequestRecord,
+    Response,
+)
 from tests.web.archive import COLLECTION, LocalArchive
 
 STYLES = (
@@ -57,7 +64,7 @@ def _ts_seconds(ts: str) -> float:
     return datetime.strptime(ts, "%Y%m%d%H%M%S").replace(tzinfo=UTC).timestamp()
 
 
-class MementoArchive:
+class MementoArchive(Closing):
     """The Memento double, running; see the module docstring."""
 
     def __init__(self, archive: LocalArchive) -> None:
@@ -95,22 +102,8 @@ class MementoArchive:
                 if self._client is not None:
                     await self._client.aclose()
 
-            try:
-                self._loop.run(_stop(), timeout=10.0)
-            finally:
-                self._loop.stop()
-                self._loop = None
-
-    def __enter__(self) -> MementoArchive:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+            loop, self._loop = self._loop, None
+            loop.shutdown(_stop())
 
     # -- the contract -------------------------------------------------------------------
 
