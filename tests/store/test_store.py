@@ -124,3 +124,10 @@ def test_database_from_a_newer_linkwatch_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(StoreError, match="newer than this linkwatch"):
         Store(path)
+
+
+def test_run_ids_sort_in_start_order_within_one_second(tmp_path: Path) -> None:
+    with Store(tmp_path / "db") as store:
+        ids = [store.begin_run("citations.csv") for _ in range(12)]
+    assert sorted(ids) == ids
+    assert len(set(ids)) == 12
