@@ -293,6 +293,32 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         await asyncio.sleep(seconds)
 
 
+class AddressGuard:
+    """The policy on where a connection may go, shared by both engines of the client."""
+
+    def __init__(self, allow_private: bool, allowed_networks: tuple[str, ...] = ()) -> None:
+        self.allow_private = allow_private
+        self._allowed = [ipaddress.ip_network(n, strict=False) for n in allowed_networks]
+
+    def permitted(self, address: str) -> bool:
+        """Whether a connection to ``address`` (an IP literal) is allowed."""
+        if self.allow_private or is_public_address(address):
+            return True
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        return any(ip in network for network in self._allowed)
+
+    def check(self, host: str, addresses: Iterable[str]) -> None:
+        """Raise :class:`BlockedAddressError` when ``host`` resolved to a refused address."""
+        if self.allow_private:
+            return
+        for address in addresses:
+            if not self.permitted(address):
+                raise BlockedAddressError(
+                    f"{host} resolves to {address}, a non-public address"
+                    " (allow it with --allow-private)"
+                )
+
+
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """A network backend that resolves names itself and refuses non-public addresses."""
 
@@ -302,15 +328,8 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         inner: httpcore.AsyncNetworkBackend | None = None,
         allowed_networks: tuple[str, ...] = (),
     ) -> None:
-        self._allow_private = allow_private
+        self._guard = AddressGuard(allow_private, allowed_networks)
         self._inner = inner or AsyncioBackend()
-        self._allowed = [ipaddress.ip_network(n, strict=False) for n in allowed_networks]
-
-    def _permitted(self, address: str) -> bool:
-        if self._allow_private or is_public_address(address):
-            return True
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-        return any(ip in network for network in self._allowed)
 
     async def connect_tcp(
         self,
@@ -320,14 +339,8 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        addresses = await _resolve(host, port, timeout)
-        if not self._allow_private:
-            for address in addresses:
-                if not self._permitted(address):
-                    raise BlockedAddressError(
-                        f"{host} resolves to {address}, a non-public address"
-                        " (allow it with --allow-private)"
-                    )
+        addresses = await resolve(host, port, timeout)
+        self._guard.check(host, addresses)
         error: Exception | None = None
         for address in addresses:
             try:
@@ -355,7 +368,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
-async def _resolve(host: str, port: int, timeout: float | None) -> list[str]:
+async def resolve(host: str, port: int, timeout: float | None) -> list[str]:
     """The addresses ``host`` resolves to, IPv4 first; raises :class:`DNSResolutionError`."""
     literal = host.strip("[]")
     try:

@@ -1,27 +1,33 @@
 """Fetching one URL: HEAD or GET, redirects followed by hand, a capped body, a total deadline.
 
-Redirects are followed here rather than by httpx so that every hop is paced
-per host, the chain is recorded, loops are named, and a ``<meta refresh>`` counts
-as a hop. Network failures become a :class:`Failure` with a live status and a
-reason; nothing here raises for a URL's own trouble.
+Requests go through the client's page engine
+(:class:`linkwatch.client_aiohttp.PageClient`). Redirects are followed here so
+that every hop is paced per host, the chain is recorded, loops are named, and a
+``<meta refresh>`` counts as a hop. Network failures become a :class:`Failure`
+with a live status and a reason; nothing here raises for a URL's own trouble.
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
 import email.utils
-import errno
 import re
-import ssl
 import time
 import urllib.parse
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
-import httpx
-
-from linkwatch.client import DNSResolutionError
+from linkwatch.client_aiohttp import (
+    BadURL,
+    ConnectFailed,
+    ConnectTimedOut,
+    DeadlinePassed,
+    DNSFailed,
+    PageClient,
+    ReadTimedOut,
+    RequestError,
+    TLSFailed,
+)
 from linkwatch.errors import BlockedAddressError
 from linkwatch.live.urls import origin
 from linkwatch.status import LiveStatus
@@ -46,7 +52,8 @@ class Answer:
     method: str
     url: str
     status: int
-    headers: httpx.Headers
+    headers: Mapping[str, str]
+    """Case-insensitive."""
     body: bytes
     truncated: bool
     """The body was longer than the cap (or the deadline hit while reading it)."""
@@ -77,7 +84,7 @@ class Fetcher:
 
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        client: PageClient,
         pace: Pace,
         *,
         timeout: float,
@@ -132,60 +139,27 @@ class Fetcher:
 
     async def once(self, method: str, url: str, headers: dict[str, str] | None) -> Answer | Failure:
         """One request with a total deadline; a GET body is read up to the cap."""
-        body = bytearray()
-        truncated = False
-        response: httpx.Response | None = None
-        deadline = time.monotonic() + self._timeout
         try:
-            async with asyncio.timeout_at(_loop_time(deadline)):
-                request = self._client.build_request(method, url, headers=headers)
-                response = await self._client.send(request, stream=True)
-                try:
-                    if method == "GET" and response.status_code not in _REDIRECTS:
-                        async for chunk in response.aiter_bytes():
-                            body += chunk
-                            if len(body) >= self._max_bytes:
-                                del body[self._max_bytes :]
-                                truncated = True
-                                break
-                finally:
-                    await response.aclose()
-        except TimeoutError:
-            if response is not None and body:
-                # Headers and part of the body arrived: judge what was read.
-                truncated = True
-            else:
-                return Failure(
-                    LiveStatus.TIMEOUT,
-                    f"timeout: no complete answer within {self._timeout:g} s",
-                    retryable=True,
-                )
+            page = await self._client.fetch(
+                method,
+                url,
+                headers,
+                max_bytes=self._max_bytes,
+                timeout=self._timeout,
+                skip_body_of=_REDIRECTS,
+            )
         except BlockedAddressError as exc:
             return Failure(LiveStatus.SKIPPED, f"not fetched: {exc}")
-        except httpx.RemoteProtocolError as exc:
-            if response is None or not body:
-                return _failure(exc, self._timeout)
-            # The server closed cleanly before its Content-Length: browsers show what
-            # came, and so is it judged (a reset mid-body stays a connection error).
-            truncated = True
-        except httpx.HTTPError as exc:
+        except RequestError as exc:
             return _failure(exc, self._timeout)
-        except (ssl.SSLError, OSError) as exc:
-            return _failure(exc, self._timeout)
-        assert response is not None
         return Answer(
             method=method,
             url=url,
-            status=response.status_code,
-            headers=response.headers,
-            body=bytes(body),
-            truncated=truncated,
+            status=page.status,
+            headers=page.headers,
+            body=page.body,
+            truncated=page.truncated,
         )
-
-
-def _loop_time(deadline: float) -> float:
-    loop = asyncio.get_running_loop()
-    return loop.time() + (deadline - time.monotonic())
 
 
 def _next_hop(answer: Answer) -> tuple[str | None, int]:
@@ -226,57 +200,38 @@ def _short(url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def _causes(exc: BaseException) -> list[BaseException]:
-    out: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and len(out) < 12:
-        out.append(current)
-        current = current.__cause__ or current.__context__
-    return out
-
-
-def _failure(exc: Exception, timeout: float) -> Failure:
-    """Classify a transport exception as a live status with a reason."""
-    chain = _causes(exc)
-    if any(isinstance(e, DNSResolutionError) for e in chain):
+def _failure(exc: RequestError, timeout: float) -> Failure:
+    """Classify a request that got no usable answer as a live status with a reason."""
+    if isinstance(exc, DNSFailed):
         return Failure(
             LiveStatus.DNS_ERROR,
             "host name does not resolve (DNS lookup failed)",
             network_level=True,
         )
-    cert = next((e for e in chain if isinstance(e, ssl.SSLCertVerificationError)), None)
-    if cert is not None:
-        detail = getattr(cert, "verify_message", "") or str(cert)
-        return Failure(LiveStatus.TLS_ERROR, f"TLS certificate not trusted ({detail})")
-    if any(isinstance(e, ssl.SSLError) for e in chain):
+    if isinstance(exc, TLSFailed):
+        if exc.certificate:
+            return Failure(LiveStatus.TLS_ERROR, f"TLS certificate not trusted ({exc.certificate})")
         return Failure(LiveStatus.TLS_ERROR, f"TLS handshake failed ({exc})")
-    if isinstance(exc, httpx.TimeoutException):
-        phase = "connect" if isinstance(exc, httpx.ConnectTimeout) else "read"
+    if isinstance(exc, DeadlinePassed):
+        return Failure(
+            LiveStatus.TIMEOUT, f"timeout: no complete answer within {timeout:g} s", retryable=True
+        )
+    if isinstance(exc, ConnectTimedOut | ReadTimedOut):
+        connect = isinstance(exc, ConnectTimedOut)
         return Failure(
             LiveStatus.TIMEOUT,
-            f"timeout while waiting to {phase} (limit {timeout:g} s)",
+            f"timeout while waiting to {'connect' if connect else 'read'} (limit {timeout:g} s)",
             retryable=True,
-            network_level=isinstance(exc, httpx.ConnectTimeout),
+            network_level=connect,
         )
-    if isinstance(exc, httpx.ConnectError | ConnectionRefusedError):
-        refused = any(
-            isinstance(e, ConnectionRefusedError)
-            or (isinstance(e, OSError) and e.errno == errno.ECONNREFUSED)
-            for e in chain
-        )
-        what = "connection refused" if refused else f"cannot connect ({exc})"
+    if isinstance(exc, ConnectFailed):
+        what = "connection refused" if exc.refused else f"cannot connect ({exc})"
         return Failure(LiveStatus.CONNECTION_ERROR, what, network_level=True)
-    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return Failure(LiveStatus.INVALID_URL, f"not a URL that can be requested ({exc})")
-    if isinstance(exc, httpx.ReadError | httpx.RemoteProtocolError | httpx.WriteError) or any(
-        isinstance(e, ConnectionResetError) for e in chain
-    ):
-        return Failure(
-            LiveStatus.CONNECTION_ERROR,
-            f"connection reset mid-response ({str(exc) or type(exc).__name__})",
-            retryable=True,
-        )
-    return Failure(LiveStatus.CONNECTION_ERROR, f"request failed ({type(exc).__name__}: {exc})")
+    if isinstance(exc, BadURL):
+        return Failure(LiveStatus.INVALID_URL, str(exc))
+    return Failure(
+        LiveStatus.CONNECTION_ERROR, f"connection reset mid-response ({exc})", retryable=True
+    )
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:

@@ -19,9 +19,8 @@ import time
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence, Set
 
-import httpx
-
-from linkwatch.client import ClientConfig, make_client
+from linkwatch.client import ClientConfig
+from linkwatch.client_aiohttp import PageClient
 from linkwatch.compare.text import PageText
 from linkwatch.live.fetch import Answer, Chain, Failure, Fetcher, retry_after_seconds
 from linkwatch.live.fingerprint import PageView, PageViews, is_textual
@@ -175,7 +174,7 @@ async def check_here(
         http2=options.http2,
         connections_per_host=options.per_host + 2,
     )
-    async with make_client(config) as client:
+    async with PageClient(config) as client:
         stage = _LiveStage(client, options, previous or {}, on_result, keep_results)
         return await stage.run(urls)
 
@@ -209,7 +208,7 @@ def not_checked(url: str, why: str) -> LiveResult:
 class _LiveStage:
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        client: PageClient,
         options: LiveOptions,
         previous: Mapping[str, Previous],
         on_result: OnResult | None,
