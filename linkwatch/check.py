@@ -29,7 +29,7 @@ from linkwatch.compare.text import PageText
 from linkwatch.errors import ExitCode, InputError
 from linkwatch.extract.urls import archive_info
 from linkwatch.live import LiveOptions, Previous, check_live
-from linkwatch.live.run import Checked, LiveRun
+from linkwatch.live.outcome import Checked, LiveRun
 from linkwatch.live.urls import DOI_PREFIX, citation_key, doi_of, normalise_url
 from linkwatch.records import Citation, read_citations
 from linkwatch.results import (

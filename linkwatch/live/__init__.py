@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from linkwatch.live.check import check_live
 from linkwatch.live.options import LiveOptions
-from linkwatch.live.run import Checked, LiveRun, Previous, check_live
+from linkwatch.live.outcome import Checked, LiveRun, Previous
 from linkwatch.live.soft404 import Probe, not_found_wording, probe_evidence, redirect_evidence
 from linkwatch.live.urls import citation_key, doi_of, normalise_url
 

@@ -1,6 +1,6 @@
-"""The live stage: each distinct URL checked once, concurrently and politely; outages detected.
+"""The live stage in one process: each distinct URL checked once, concurrently and politely.
 
-:func:`check_live` runs ``concurrency`` workers over a :class:`HostQueue`.
+:func:`check_here` runs ``concurrency`` workers over a :class:`HostQueue`.
 Each URL is fetched (HEAD first only for large-looking files), retried with
 backoff for timeouts, resets, 5xx and 429 (honouring ``Retry-After``), judged
 (soft-404 probe per host and path shape, cached), and fingerprinted. When most
@@ -17,7 +17,7 @@ import posixpath
 import random
 import time
 import urllib.parse
-from collections.abc import Callable, Mapping, Sequence, Set
+from collections.abc import Mapping, Sequence
 
 from linkwatch.client import ClientConfig
 from linkwatch.client_aiohttp import PageClient
@@ -26,6 +26,15 @@ from linkwatch.live.fetch import Answer, Chain, Failure, Fetcher, retry_after_se
 from linkwatch.live.fingerprint import PageView, PageViews, is_textual
 from linkwatch.live.judge import is_retryable, judge_answer, status_for_code
 from linkwatch.live.options import LiveOptions
+from linkwatch.live.outcome import (
+    Checked,
+    LiveRun,
+    OnResult,
+    Previous,
+    host_of,
+    looks_like_outage,
+    not_checked,
+)
 from linkwatch.live.schedule import HostQueue
 from linkwatch.live.soft404 import Probe, probe_url
 from linkwatch.live.urls import DOI_PREFIX, origin, path_shape
@@ -74,46 +83,6 @@ _LARGE_EXTENSIONS = frozenset(
 )
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Previous:
-    """What an earlier run saw of a URL, for conditional requests."""
-
-    etag: str = ""
-    last_modified: str = ""
-    fingerprint: Fingerprint | None = None
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Checked:
-    """One URL's live result and the validators to remember for next time."""
-
-    live: LiveResult
-    etag: str = ""
-    last_modified: str = ""
-    text: PageText | None = None
-    """The page's main text, handed to ``on_result`` for change detection, then dropped."""
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class LiveRun:
-    """The outcome of the live stage."""
-
-    results: dict[str, Checked]
-    outage: str = ""
-    """Why the network looks down (the run is then inconclusive), or ``""``."""
-    hosts: int = 0
-    network_failed_hosts: int = 0
-    answered_hosts: frozenset[str] = frozenset()
-    """Hosts that gave an HTTP answer."""
-    net_failed_hosts: frozenset[str] = frozenset()
-    """Hosts that failed at DNS or connect level and never answered."""
-    workers: int = 1
-    """The processes the stage ran in."""
-
-
-OnResult = Callable[[Checked], None]
-
-
 @dataclasses.dataclass(slots=True)
 class _Job:
     url: str
@@ -129,30 +98,6 @@ class _Retry(Exception):
         super().__init__(note)
         self.delay = delay
         self.note = note
-
-
-async def check_live(
-    urls: Sequence[str],
-    options: LiveOptions,
-    *,
-    previous: Mapping[str, Previous] | None = None,
-    on_result: OnResult | None = None,
-) -> LiveRun:
-    """Check every URL in ``urls`` (already normalised and distinct) and return the results.
-
-    ``on_result`` is called as each URL's result is final (to store it, count
-    progress, or start that URL's archive lookup); it must not block. Large runs
-    are sharded by host over worker processes (``options.workers``; see
-    :mod:`linkwatch.live.workers`), with the same results and callbacks; the workers
-    are started with ``spawn``, so a script calling this needs the usual
-    ``if __name__ == "__main__":`` guard.
-    """
-    from linkwatch.live.workers import check_sharded, worker_count
-
-    workers = worker_count(urls, options)
-    if workers > 1:
-        return await check_sharded(urls, options, workers, previous=previous, on_result=on_result)
-    return await check_here(urls, options, previous=previous, on_result=on_result)
 
 
 async def check_here(
@@ -177,32 +122,6 @@ async def check_here(
     async with PageClient(config) as client:
         stage = _LiveStage(client, options, previous or {}, on_result, keep_results)
         return await stage.run(urls)
-
-
-def host_of(url: str, options: LiveOptions) -> str:
-    """The origin a URL's requests go to (a DOI's: the resolver's)."""
-    if url.startswith(DOI_PREFIX):
-        return origin(options.doi_resolver)
-    return origin(url)
-
-
-def looks_like_outage(net_failed: Set[str], answered: Set[str], fraction: float) -> bool:
-    """Whether more than ``fraction`` of the hosts contacted failed at DNS or connect level."""
-    contacted = net_failed | answered
-    if not contacted or not net_failed:
-        return False
-    share = len(net_failed) / len(contacted)
-    return share > fraction and (len(contacted) >= 3 or not answered)
-
-
-def not_checked(url: str, why: str) -> LiveResult:
-    """The result of a URL the run did not reach, saying why."""
-    return LiveResult(
-        url=url,
-        status=LiveStatus.NOT_CHECKED,
-        reason=f"not checked: {why}",
-        checked_at=iso(utc_now()),
-    )
 
 
 class _LiveStage:

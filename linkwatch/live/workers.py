@@ -22,16 +22,16 @@ from multiprocessing.process import BaseProcess
 
 from linkwatch.errors import LinkwatchError
 from linkwatch.live.options import LiveOptions
-from linkwatch.live.run import (
+from linkwatch.live.outcome import (
     Checked,
     LiveRun,
     OnResult,
     Previous,
-    check_here,
     host_of,
     looks_like_outage,
     not_checked,
 )
+from linkwatch.live.run import check_here
 from linkwatch.status import LiveStatus
 
 #: Below this many URLs a second process costs more to start than it saves.

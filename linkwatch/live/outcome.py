@@ -1,0 +1,81 @@
+"""What the live stage hands back: each URL's :class:`Checked`, the :class:`LiveRun`, and the
+small rules both the in-process stage (:mod:`linkwatch.live.run`) and the worker processes
+(:mod:`linkwatch.live.workers`) apply to them."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Set
+
+from linkwatch.compare.text import PageText
+from linkwatch.live.options import LiveOptions
+from linkwatch.live.urls import DOI_PREFIX, origin
+from linkwatch.results import Fingerprint, LiveResult
+from linkwatch.status import LiveStatus
+from linkwatch.store.history import iso, utc_now
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Previous:
+    """What an earlier run saw of a URL, for conditional requests."""
+
+    etag: str = ""
+    last_modified: str = ""
+    fingerprint: Fingerprint | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Checked:
+    """One URL's live result and the validators to remember for next time."""
+
+    live: LiveResult
+    etag: str = ""
+    last_modified: str = ""
+    text: PageText | None = None
+    """The page's main text, handed to ``on_result`` for change detection, then dropped."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LiveRun:
+    """The outcome of the live stage."""
+
+    results: dict[str, Checked]
+    outage: str = ""
+    """Why the network looks down (the run is then inconclusive), or ``""``."""
+    hosts: int = 0
+    network_failed_hosts: int = 0
+    answered_hosts: frozenset[str] = frozenset()
+    """Hosts that gave an HTTP answer."""
+    net_failed_hosts: frozenset[str] = frozenset()
+    """Hosts that failed at DNS or connect level and never answered."""
+    workers: int = 1
+    """The processes the stage ran in."""
+
+
+OnResult = Callable[[Checked], None]
+
+
+def host_of(url: str, options: LiveOptions) -> str:
+    """The origin a URL's requests go to (a DOI's: the resolver's)."""
+    if url.startswith(DOI_PREFIX):
+        return origin(options.doi_resolver)
+    return origin(url)
+
+
+def looks_like_outage(net_failed: Set[str], answered: Set[str], fraction: float) -> bool:
+    """Whether more than ``fraction`` of the hosts contacted failed at DNS or connect level."""
+    contacted = net_failed | answered
+    if not contacted or not net_failed:
+        return False
+    share = len(net_failed) / len(contacted)
+    return share > fraction and (len(contacted) >= 3 or not answered)
+
+
+def not_checked(url: str, why: str) -> LiveResult:
+    """The result of a URL the run did not reach, saying why."""
+    return LiveResult(
+        url=url,
+        status=LiveStatus.NOT_CHECKED,
+        reason=f"not checked: {why}",
+        checked_at=iso(utc_now()),
+    )
