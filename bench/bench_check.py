@@ -16,13 +16,18 @@ every process's own peak (``VmHWM``, sampled from ``/proc`` while the run goes).
 
 Usage: .venv/bin/python bench/bench_check.py [--hosts 100] [--per-host-urls 30]
        [--delay 0.1] [--concurrency 64] [--per-host 8] [--probe] [--skip-lychee]
-       [--loop auto|asyncio] [--server-processes 2] [--workers 1]
+       [--loop auto|asyncio] [--server-processes 2] [--workers 1] [--host-interval 0]
+       [--command]
+
+With ``--command`` the whole ``linkwatch check`` runs (citations file, store, reports;
+archives off) instead of the live stage alone.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import csv
 import math
 import os
 import resource
@@ -41,8 +46,8 @@ import asyncio, json, resource, sys, time
 from linkwatch.live import LiveOptions, check_live
 urls = open(sys.argv[1]).read().split()
 opts = LiveOptions(allow_private=True, concurrency=int(sys.argv[2]), per_host=int(sys.argv[3]),
-                   host_interval=0.0, retries=0, timeout=30, probe=sys.argv[4] == "1",
-                   workers=int(sys.argv[6]))
+                   host_interval=float(sys.argv[7]), retries=0, timeout=30,
+                   probe=sys.argv[4] == "1", workers=int(sys.argv[6]))
 if sys.argv[5] == "asyncio":
     runner = asyncio.run
 else:
@@ -150,6 +155,19 @@ def main() -> None:
         default="auto",
         help="auto: uvloop when installed, as linkwatch check runs; asyncio: asyncio's own loop",
     )
+    parser.add_argument(
+        "--host-interval",
+        type=float,
+        default=0.0,
+        help="seconds between request starts to one host, for both checkers (lychee's own"
+        " default is 0.05 with --per-host 10)",
+    )
+    parser.add_argument(
+        "--command",
+        action="store_true",
+        help="run the whole `linkwatch check` command (a citations file, the store, the four"
+        " reports; no archives) instead of the live stage alone",
+    )
     parser.add_argument("--skip-lychee", action="store_true")
     parser.add_argument("--server-processes", type=int, default=2)
     parser.add_argument(
@@ -184,29 +202,36 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             url_file = Path(tmp) / "urls.txt"
             url_file.write_text("\n".join(urls) + "\n")
-            requests = total + (args.hosts if args.probe else 0)
+            # `linkwatch check` always probes each host once (a path shape per host here).
+            requests = total + (args.hosts if args.probe or args.command else 0)
             bound = max(
                 math.ceil(requests / args.concurrency) * args.delay,
                 math.ceil(args.per_host_urls / args.per_host) * args.delay,
+                # Request starts to one host are host_interval apart; the last one still waits.
+                (args.per_host_urls - 1) * args.host_interval + args.delay,
             )
             print(
                 f"{total} URLs on {args.hosts} hosts, {args.delay * 1000:.0f} ms per answer,"
                 f" concurrency {args.concurrency}, per host {args.per_host};"
                 f" lower bound {bound:.2f} s"
             )
-            lw = _measure(
-                [
-                    sys.executable,
-                    "-c",
-                    CHILD,
-                    str(url_file),
-                    str(args.concurrency),
-                    str(args.per_host),
-                    "1" if args.probe else "0",
-                    args.loop,
-                    str(args.workers),
-                ]
-            )
+            if args.command:
+                lw = _measure(_command(Path(tmp), urls, args))
+            else:
+                lw = _measure(
+                    [
+                        sys.executable,
+                        "-c",
+                        CHILD,
+                        str(url_file),
+                        str(args.concurrency),
+                        str(args.per_host),
+                        "1" if args.probe else "0",
+                        args.loop,
+                        str(args.workers),
+                        str(args.host_interval),
+                    ]
+                )
             _report("linkwatch", lw, total, bound)
             lychee = shutil.which("lychee") or str(Path(sys.executable).parent / "lychee")
             if not args.skip_lychee and os.path.exists(lychee):
@@ -220,6 +245,10 @@ def main() -> None:
                         "30",
                         "--max-retries",
                         "0",
+                        "--host-concurrency",
+                        str(args.per_host),
+                        "--host-request-interval",
+                        f"{round(args.host_interval * 1000)}ms",
                         "--cache-exclude-status",
                         "100..",
                         str(url_file),
@@ -235,6 +264,54 @@ def main() -> None:
                 f"{'server':10s} cpu {usage.ru_utime + usage.ru_stime:6.2f} s"
                 f" ({args.server_processes} processes, both checkers' requests)"
             )
+
+
+def _command(tmp: Path, urls: list[str], args: argparse.Namespace) -> list[str]:
+    """The ``linkwatch check`` command line for ``urls``, written as a citations file in ``tmp``.
+
+    Each citation has a source, a date and a sentence of context, as extracted ones do.
+    """
+    citations = tmp / "citations.csv"
+    with citations.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["id", "source", "date", "url", "context"])
+        for n, url in enumerate(urls):
+            writer.writerow(
+                [
+                    f"bench-{n:06d}",
+                    f"Outlet {n % 97}",
+                    f"2024-{n % 12 + 1:02d}-{n % 28 + 1:02d}",
+                    url,
+                    f"A sentence of the report that cites source number {n} for its claim.",
+                ]
+            )
+    return [
+        sys.executable,
+        "-m",
+        "linkwatch",
+        "check",
+        str(citations),
+        "--no-archive",
+        "--allow-private",
+        "--concurrency",
+        str(args.concurrency),
+        "--per-host",
+        str(args.per_host),
+        "--host-interval",
+        str(args.host_interval),
+        "--retries",
+        "0",
+        "--timeout",
+        "30",
+        "--workers",
+        str(args.workers),
+        "--db",
+        str(tmp / "bench.db"),
+        "--reports",
+        str(tmp / "reports"),
+        "--fail-on",
+        "none",
+    ]
 
 
 def _report(name: str, m: dict[str, float | str], total: int, bound: float) -> None:

@@ -303,7 +303,10 @@ async def check_citations(
     now = utc_now()
     policy = ConfirmPolicy(runs=options.confirm_runs, days=options.confirm_days)
     histories: list[UrlHistory] = []
-    for url, checked in live_run.results.items():
+    while live_run.results:
+        # Taken out as they are read: each result is replaced below by one with its
+        # history, and the stage's copy need not stay beside it.
+        url, checked = live_run.results.popitem()
         before = history.get(url)
         after = advance(
             before,

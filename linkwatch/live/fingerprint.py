@@ -10,6 +10,7 @@ import base64
 import collections
 import dataclasses
 import hashlib
+import sys
 
 from linkwatch.compare.similarity import tokens_simhash
 from linkwatch.compare.text import PageText, page_text, tokens
@@ -56,7 +57,8 @@ def _view(body: bytes, digest: str, content_type: str, declared_length: int | No
         payload_sha1=digest,
         text_simhash=tokens_simhash(words) if has_text else "",
         title=text.title[:300] if text is not None else "",
-        content_type=content_type.split(";", 1)[0].strip().lower(),
+        # A handful of values over a whole run: one string each, not one per URL.
+        content_type=sys.intern(content_type.split(";", 1)[0].strip().lower()),
         length=declared_length if declared_length is not None else len(body),
         words=len(words),
     )

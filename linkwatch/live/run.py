@@ -154,6 +154,8 @@ class _LiveStage:
         self.net_failed: set[str] = set()
         self.outage = ""
         self.total_hosts = 0
+        self._second = 0
+        self._stamp = ""
 
     def _host_of(self, url: str) -> str:
         return host_of(url, self.options)
@@ -223,11 +225,22 @@ class _LiveStage:
             finally:
                 self.queue.done(host)
 
+    def _now(self) -> str:
+        """The time as stored with a result; made once a second, not once per URL."""
+        second = int(time.time())
+        if second != self._second:
+            self._second, self._stamp = second, iso(utc_now())
+        return self._stamp
+
     def _finish(self, url: str, live: LiveResult, checked: Checked | None = None) -> None:
         checked = checked or Checked(live=live)
         self.finished.add(url)
         if self.keep_results:
-            self.results[url] = dataclasses.replace(checked, text=None)
+            self.results[url] = (
+                checked
+                if checked.text is None
+                else Checked(checked.live, checked.etag, checked.last_modified)
+            )
         if self.on_result is not None:
             self.on_result(checked)
 
@@ -264,7 +277,7 @@ class _LiveStage:
             url=job.url,
             status=status,
             reason=reason,
-            checked_at=iso(utc_now()),
+            checked_at=self._now(),
             elapsed_ms=int((time.monotonic() - job.started) * 1000),
             **kw,  # type: ignore[arg-type]
         )
