@@ -1,5 +1,10 @@
 """The HTTP client every network stage uses: per-host pools, timeouts, UA, TLS, address guard.
 
+This module owns that policy (:class:`ClientConfig`, :class:`AddressGuard`,
+:func:`make_ssl_context`) and its httpx engine, used for archive lookups and Save
+Page Now. The live check's page fetches run the same policy on aiohttp, in
+:mod:`linkwatch.client_aiohttp` (why: ``docs/design.md``).
+
 :func:`make_client` returns an ``httpx.AsyncClient`` whose transport keeps one
 small connection pool per origin. A single shared pool got slower per request
 as it grew (httpcore scans its connections on every request; measured in

@@ -47,7 +47,6 @@ class LiveOptions:
     run is inconclusive at once."""
     outage_fraction: float = 0.5
     """More than this share of hosts failing at DNS/connect level means the network is down."""
-    http2: bool = True
     workers: int = 1
     """Processes to shard the check over, by host. 1 (the default) checks in this process:
     on two cores the extra processes cost more CPU and memory than they save

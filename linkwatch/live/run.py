@@ -116,7 +116,6 @@ async def check_here(
         connect_timeout=min(10.0, options.timeout),
         ca_bundle=options.ca_bundle,
         allow_private=options.allow_private,
-        http2=options.http2,
         connections_per_host=options.per_host + 2,
     )
     async with PageClient(config) as client:
