@@ -131,3 +131,20 @@ def test_run_ids_sort_in_start_order_within_one_second(tmp_path: Path) -> None:
         ids = [store.begin_run("citations.csv") for _ in range(12)]
     assert sorted(ids) == ids
     assert len(set(ids)) == 12
+
+
+def test_checks_stored_in_one_batch_keep_their_fingerprints_and_validators(
+    tmp_path: Path,
+) -> None:
+    pages = [
+        _live(f"http://a.example/{n}", http_status=200, fingerprint=Fingerprint(title=f"P{n}"))
+        for n in range(3)
+    ]
+    with Store(tmp_path / "db") as store:
+        run_id = store.begin_run("c.csv")
+        store.record_checks(run_id, [(live, f'"e{n}"', "") for n, live in enumerate(pages)])
+        assert store.run_checks(run_id) == {live.url: live for live in pages}
+        for live in pages:
+            assert store.last_fingerprint(live.url) == live.fingerprint
+        etags = [r[0] for r in store.conn.execute("SELECT etag FROM checks ORDER BY id")]
+        assert etags == ['"e0"', '"e1"', '"e2"']
