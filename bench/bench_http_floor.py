@@ -36,7 +36,8 @@ from pathlib import Path
 
 import httpx
 
-from linkwatch.client import ClientConfig, PerHostTransport, make_client, run_async
+from linkwatch.client import ClientConfig, make_client, run_async
+from linkwatch.client_httpx import PerHostTransport
 
 ROOT = Path(__file__).resolve().parent.parent
 VIAS = ("pages", "client", "transport", "aiohttp", "httpx-aiohttp", "curl_cffi")

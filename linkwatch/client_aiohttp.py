@@ -35,13 +35,7 @@ import aiohttp
 import aiohttp.abc
 import yarl
 
-from linkwatch.client import (
-    AddressGuard,
-    ClientConfig,
-    DNSResolutionError,
-    make_ssl_context,
-    resolve,
-)
+from linkwatch.client import AddressGuard, ClientConfig, make_ssl_context, resolve
 
 #: aiohttp's default line and header limits (8 KiB) refuse real sites' long cookies and
 #: security policies; httpx allowed about 100 KiB.
@@ -116,10 +110,10 @@ class GuardedResolver(aiohttp.abc.AbstractResolver):
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[aiohttp.abc.ResolveResult]:
         try:
+            # A NameNotResolved is an OSError, which aiohttp reports as a DNS failure.
             addresses = await resolve(host, port, self._timeout)
-        except DNSResolutionError as exc:
-            # An OSError is what aiohttp reports as a DNS failure.
-            raise OSError(errno.ENOENT, str(exc)) from exc
+        except TimeoutError as exc:
+            raise ConnectTimedOut(str(exc)) from exc
         self._guard.check(host, addresses)
         return [
             {
