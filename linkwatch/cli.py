@@ -77,7 +77,9 @@ def extract_command(
         str | None,
         typer.Option("--published", help="Publication date YYYY-MM-DD (dates year-less ones)."),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="auto, text, html or markdown.")] = "auto",
+    fmt: Annotated[
+        str, typer.Option("--format", help="auto, text, html or markdown.")
+    ] = "auto",
 ) -> None:
     """Parse reports into citation records (citations.csv), keeping hand-edited values.
 
@@ -151,9 +153,7 @@ def archive_command(
     ] = None,
     wayback_url: Annotated[
         str | None,
-        typer.Option(
-            "--wayback-url", help="Base URL of the Wayback Machine (https://web.archive.org)."
-        ),
+        typer.Option("--wayback-url", help="Base URL of the Wayback Machine (https://web.archive.org)."),
     ] = None,
     record_archive: Annotated[
         list[str] | None,
@@ -439,11 +439,15 @@ def check_command(
     verbosity = -1 if quiet else verbose or settings.verbosity
     _setup_logging(verbosity)
     citations = settings.citations or Path("citations.csv")
-    progress = _CheckProgress() if sys.stderr.isatty() and not json_out and verbosity >= 0 else None
+    progress = (
+        _CheckProgress() if sys.stderr.isatty() and not json_out and verbosity >= 0 else None
+    )
     try:
         if progress is not None:
             with progress:
-                run = run_check(citations, options, progress=progress.update, handle_signals=True)
+                run = run_check(
+                    citations, options, progress=progress.update, handle_signals=True
+                )
         else:
             run = run_check(citations, options, handle_signals=True)
         previous, folder = _write_check_reports(run, options, citations, settings)
@@ -558,7 +562,9 @@ def _setup_logging(verbosity: int) -> None:
     """Logs go to stderr only: warnings with -q, then info, then debug with -v/-vv."""
     import logging
 
-    level = {-1: logging.WARNING, 0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
+    level = {-1: logging.WARNING, 0: logging.WARNING, 1: logging.INFO}.get(
+        verbosity, logging.DEBUG
+    )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("linkwatch: %(levelname)s: %(message)s"))
     root = logging.getLogger("linkwatch")
@@ -567,7 +573,9 @@ def _setup_logging(verbosity: int) -> None:
     root.propagate = False
 
 
-def _archive_options(specs: list[str], only: bool, off: bool, window: int | None) -> ArchiveOptions:
+def _archive_options(
+    specs: list[str], only: bool, off: bool, window: int | None
+) -> ArchiveOptions:
     """The archive options of ``check``; conflicting or malformed options end the command."""
     import dataclasses
 
@@ -670,7 +678,9 @@ def _store_path(db: Path | None, citations: Path | None, config: Path | None) ->
 
     if db is not None:
         return db
-    settings = load_config(config, citations=citations).build(RunSettings, {"citations": citations})
+    settings = load_config(config, citations=citations).build(
+        RunSettings, {"citations": citations}
+    )
     source = settings.citations or Path("citations.csv")
     path = default_db_path(source)
     if not path.exists():
@@ -788,7 +798,6 @@ def runs_command(
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:
         typer.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
-
 
 def main() -> None:
     """Entry point of the ``linkwatch`` console script."""
