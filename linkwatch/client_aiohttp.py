@@ -207,6 +207,8 @@ class PageClient:
             host = target.raw_host or ""
         except (ValueError, TypeError) as exc:
             raise BadURL(f"not a URL that can be requested ({exc})") from exc
+        if "xn--" in host.lower():
+            _check_idna(host)
         self._check_literal(host)
         body = bytearray()
         truncated = False
@@ -275,6 +277,23 @@ def _url(url: str) -> yarl.URL:
         # sent as written; others are percent-encoded as browsers do.
         return yarl.URL(url, encoded=True)
     return yarl.URL(url)
+
+
+def _check_idna(host: str) -> None:
+    """Raise :class:`BadURL` when an ``xn--`` label of ``host`` is not valid IDNA 2008.
+
+    The URL Standard's IDNA processing (UTS #46) accepts some hosts that IDNA 2008 does
+    not (``xn--n3h``, a snowman); no such name can be registered, and httpx refused to
+    request them, so the live check does too.
+    """
+    import idna  # only for the rare host that needs it: its tables are large
+
+    for label in host.split("."):
+        if label.lower().startswith("xn--"):
+            try:
+                idna.decode(label)
+            except (idna.IDNAError, UnicodeError) as exc:
+                raise BadURL(f"the HTTP client cannot request this URL ({exc})") from exc
 
 
 def _reset(exc: BaseException, response: aiohttp.ClientResponse | None = None) -> bool:

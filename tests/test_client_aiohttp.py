@@ -9,6 +9,7 @@ import pytest
 
 from linkwatch.client import DEFAULT_USER_AGENT, ClientConfig
 from linkwatch.client_aiohttp import (
+    BadURL,
     ConnectFailed,
     DeadlinePassed,
     DNSFailed,
@@ -97,3 +98,9 @@ def test_unresolvable_name_and_refused_port_are_told_apart(local_web: LocalWeb) 
     with pytest.raises(ConnectFailed) as refused:
         asyncio.run(_fetch(ClientConfig(allow_private=True), "http://127.0.0.1:9/"))
     assert refused.value.refused
+
+
+@pytest.mark.parametrize("url", ["https://xn--n3h/", "https://xn--/", "https://☃/"])
+def test_hosts_idna_2008_refuses_are_not_requested(url: str) -> None:
+    with pytest.raises(BadURL, match="the HTTP client cannot request this URL"):
+        asyncio.run(_fetch(ClientConfig(), url))
