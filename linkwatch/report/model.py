@@ -32,6 +32,14 @@ VERDICT_ORDER: tuple[Verdict, ...] = (
     Verdict.HEALTHY,
 )
 
+#: Verdicts that ask someone to act: every verdict but ``healthy``. Reports list these
+#: citation by citation and only count the healthy ones.
+PROBLEM_VERDICTS: tuple[Verdict, ...] = tuple(v for v in VERDICT_ORDER if v is not Verdict.HEALTHY)
+
+#: Entries shown per "since last run" list in report.md and report.html (results.json has all).
+DIFF_LIST_LIMIT = 200
+
+
 def host_of(url: str) -> str:
     """The lower-case host of ``url`` (with a non-default port), or ``""`` when it has none."""
     try:
@@ -110,6 +118,43 @@ def summarize(run: RunResult) -> Summary:
         change={s: change[s] for s in ChangeStatus},
         hosts={h: {s: n for s, n in hosts[h].items() if n} for h in sorted(hosts)},
     )
+
+
+def report_name(result: CitationResult, run: RunResult) -> str:
+    """The report a citation belongs to: its ``report`` field, else the run's citations file."""
+    return result.citation.report or run.citations_file or "(unknown)"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ReportCounts:
+    """The verdict counts of one report's citations within a run."""
+
+    report: str
+    verdicts: dict[Verdict, int]
+    """Every verdict in :data:`VERDICT_ORDER`, zero or not."""
+
+    @property
+    def citations(self) -> int:
+        """All citations of the report in the run."""
+        return sum(self.verdicts.values())
+
+    @property
+    def problems(self) -> int:
+        """Citations with a verdict in :data:`PROBLEM_VERDICTS`."""
+        return self.citations - self.verdicts[Verdict.HEALTHY]
+
+
+def by_report(run: RunResult) -> list[ReportCounts]:
+    """Verdict counts per report, most problems first (then by name)."""
+    counts: dict[str, Counter[Verdict]] = {}
+    for r in run.results:
+        counts.setdefault(report_name(r, run), Counter())[r.verdict] += 1
+    out = [
+        ReportCounts(report=name, verdicts={v: c[v] for v in VERDICT_ORDER})
+        for name, c in counts.items()
+    ]
+    out.sort(key=lambda rc: (-rc.problems, rc.report))
+    return out
 
 
 def by_verdict(run: RunResult) -> dict[Verdict, list[CitationResult]]:
