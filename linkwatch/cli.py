@@ -377,6 +377,16 @@ def check_command(
         Path | None,
         typer.Option("--reports", help="Folder for REPORTS/RUN-ID/ (default reports/ beside)."),
     ] = None,
+    notify: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--notify",
+            help="Apprise URL told of new failures, drift and recoveries (repeatable).",
+        ),
+    ] = None,
+    notify_always: Annotated[
+        bool, typer.Option("--notify-always", help="Notify after every run, changed or not.")
+    ] = False,
     config: Annotated[
         Path | None, typer.Option("--config", help="linkwatch.toml or pyproject.toml to use.")
     ] = None,
@@ -434,6 +444,13 @@ def check_command(
     )
     try:
         settings, options = _check_settings(ctx, citations, config, options, fail_on, reports)
+        if notify or notify_always:
+            settings = dataclasses.replace(
+                settings,
+                notify=tuple(notify) if notify else settings.notify,
+                notify_always=notify_always or settings.notify_always,
+            )
+        _check_notify_targets(settings.notify)
     except LinkwatchError as exc:
         _die(str(exc), exc.exit_code)
     verbosity = -1 if quiet else verbose or settings.verbosity
@@ -470,7 +487,20 @@ def check_command(
         summary += f"; inconclusive: {run.inconclusive_reason}"
     if verbosity >= 0 or code != ExitCode.OK:
         typer.echo(f"{summary}; reports in {folder}", err=True)
+    if settings.notify:
+        from linkwatch.report.notify import notify_run
+
+        # Logged, never raised: a notification that fails leaves the exit code as it is.
+        notify_run(settings.notify, run, previous, always=settings.notify_always, folder=folder)
     raise typer.Exit(int(code))
+
+
+def _check_notify_targets(urls: tuple[str, ...]) -> None:
+    """Refuse, before anything is fetched, a notification URL Apprise cannot send to."""
+    if urls:
+        from linkwatch.report.notify import check_targets
+
+        check_targets(urls)
 
 
 #: ``check`` parameters and the option fields they set (``table.field`` for nested options).

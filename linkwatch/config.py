@@ -63,6 +63,10 @@ class RunSettings:
     """Verdicts that make the exit code 1."""
     verbosity: int = 0
     """Log detail on stderr: -1 quiet, 0 normal, 1 and 2 more."""
+    notify: tuple[str, ...] = ()
+    """Apprise URLs told of the changes since the last run (they hold secrets: never stored)."""
+    notify_always: bool = False
+    """Notify after every run, not only when something changed."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
