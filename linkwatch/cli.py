@@ -381,6 +381,7 @@ def check_command(
         list[str] | None,
         typer.Option(
             "--notify",
+            envvar="LINKWATCH_NOTIFY",
             help="Apprise URL told of new failures, drift and recoveries (repeatable).",
         ),
     ] = None,

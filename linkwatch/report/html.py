@@ -29,7 +29,6 @@ from linkwatch.report.model import (
     RunDiff,
     Summary,
     by_report,
-    capture_date,
     change_text,
     citation_text,
     citation_url,
@@ -41,7 +40,7 @@ from linkwatch.report.model import (
     safe_href,
     summarize,
 )
-from linkwatch.results import CitationResult, RunResult
+from linkwatch.results import Capture, CitationResult, RunResult
 from linkwatch.status import LiveStatus, Verdict
 
 VERDICT_COLOURS: dict[Verdict, str] = {
@@ -175,32 +174,37 @@ def _host_chart(summary: Summary) -> dict[str, Any]:
 
 
 def html_row(r: CitationResult, report: str = "") -> dict[str, Any]:
-    """The table row for one citation: plain values, escaped later by the page's script."""
+    """The data of one citation's table row: plain values, put in the page as text.
+
+    Values the page can rebuild are sent in short forms (see :data:`DATA_COLUMNS`).
+    """
+    c = r.citation
     url = citation_url(r)
     live, arch = r.live, r.archive
-    capture = arch.capture if arch is not None else None
     archive_words = "not-checked"
     if arch is not None:
         archive_words = arch.status.value + (f": {arch.reason}" if arch.reason else "")
     href = safe_href(url)
+    cited = citation_text(r)
+    by, ts, pre, post = _capture_fields(arch.capture if arch is not None else None, url)
     return {
-        "id": r.citation.id,
+        "id": c.id,
         "verdict": VERDICT_ORDER.index(r.verdict),
-        "citation": citation_text(r),
+        "citation": 1 if cited == _citation_text(c.id, c.source, c.date, c.location) else cited,
+        "date": c.date,
+        "location": c.location,
         "title": page_title(r),
-        "source": r.citation.source,
+        "source": c.source,
         "host": host_of(url),
         "url": url,
-        # 1: the URL itself is the link; a string: the link (the URL trimmed); 0: no link.
         "href": 1 if href == url else (href or 0),
         "live": live.status.value if live else LiveStatus.NOT_CHECKED.value,
         "http": live.http_status if live and live.http_status is not None else None,
         "reason": live.reason if live else "",
-        "capture_href": (safe_href(capture.url) or "") if capture else "",
-        "capture_label": (
-            f"{capture.archive} {capture_date(capture.timestamp)}".strip() if capture else ""
-        ),
-        "capture_key": capture.timestamp if capture else "",
+        "capture_by": by,
+        "capture_ts": ts,
+        "capture_pre": pre,
+        "capture_post": post,
         "archive": archive_words,
         "change": change_text(r),
         "action": r.action,
@@ -208,11 +212,41 @@ def html_row(r: CitationResult, report: str = "") -> dict[str, Any]:
     }
 
 
+def _citation_text(cid: str, source: str, date: str, location: str) -> str:
+    """:func:`citation_text` as the page rebuilds it from id, source, date and location."""
+    parts = [p for p in (source, date, location) if p]
+    return f"{cid}: {', '.join(parts)}" if parts else cid
+
+
+def _capture_fields(capture: Capture | None, url: str) -> tuple[str, str, str, str | int]:
+    """Archive name, timestamp, and the capture link split around ``<timestamp>/``.
+
+    A replay link is nearly always ``<replay root><timestamp>/<cited URL>``: the root is
+    sent once per archive and the cited URL not again (``1``). ``0`` means the link is
+    the third value whole; an empty third value means no link (not http or https).
+    """
+    if capture is None:
+        return "", "", "", 0
+    href = safe_href(capture.url) or ""
+    marker = f"{capture.timestamp}/"
+    at = href.find(marker) if capture.timestamp else -1
+    if at < 0:
+        return capture.archive, capture.timestamp, href, 0
+    rest = href[at + len(marker) :]
+    return capture.archive, capture.timestamp, href[:at], 1 if rest == url else rest
+
+
 #: The fields of each row of the embedded data, in order; ``report.js`` reads them by name.
+#: ``citation`` is 1 when it is "id: source, date, location"; ``href`` is 1 when the link is
+#: the URL itself, 0 for no link; the capture link is ``capture_pre`` + ``capture_ts`` + "/"
+#: + (the URL when ``capture_post`` is 1, else ``capture_post``), or ``capture_pre`` alone
+#: when ``capture_post`` is 0.
 DATA_COLUMNS: tuple[str, ...] = (
     "id",
     "verdict",
     "citation",
+    "date",
+    "location",
     "title",
     "source",
     "host",
@@ -221,9 +255,10 @@ DATA_COLUMNS: tuple[str, ...] = (
     "live",
     "http",
     "reason",
-    "capture_href",
-    "capture_label",
-    "capture_key",
+    "capture_by",
+    "capture_ts",
+    "capture_pre",
+    "capture_post",
     "archive",
     "change",
     "action",
@@ -232,10 +267,14 @@ DATA_COLUMNS: tuple[str, ...] = (
 
 #: Fields that repeat across citations: sent once each in ``lists``, rows hold their index.
 CODED_COLUMNS: tuple[str, ...] = (
+    "date",
+    "location",
     "source",
     "host",
     "live",
     "reason",
+    "capture_by",
+    "capture_pre",
     "archive",
     "change",
     "action",

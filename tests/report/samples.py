@@ -196,6 +196,18 @@ def html_data(html: str) -> dict[str, Any]:
         for name, values_list in data["lists"].items():
             values[name] = values_list[values[name]]
         values["verdict"] = data["verdicts"][values["verdict"]]
+        # The short forms, rebuilt as report.js rebuilds them.
+        if values["citation"] == 1:
+            parts = [values[k] for k in ("source", "date", "location") if values[k]]
+            values["citation"] = f"{values['id']}: {', '.join(parts)}" if parts else values["id"]
+        pre, post, ts = values["capture_pre"], values["capture_post"], values["capture_ts"]
+        values["capture_href"] = (
+            ""
+            if not pre
+            else pre
+            if post == 0
+            else f"{pre}{ts}/" + (values["url"] if post == 1 else post)
+        )
         rows.append(values)
     data["decoded"] = rows
     return data

@@ -65,6 +65,16 @@ def test_table_renders_every_citation(page: Page) -> None:
         "8 of 8 citations shown"
     )
     assert page.evaluate("document.querySelectorAll('svg rect').length") > 7
+    cells = page.evaluate(
+        "Array.from(document.querySelector('#citations tr[data-id=c2]').cells)"
+        ".map(c => [c.innerText, (c.querySelector('a') || {}).href || ''])"
+    )
+    assert cells[1][0].startswith("c2: People's Daily, 2023-10-27, note 2")
+    assert cells[4] == ["http://news.example.com/story", "http://news.example.com/story"]
+    assert cells[6] == [
+        "ia 2023-10-27 12:00\narchived",
+        "https://web.archive.org/web/20231027120000/http://news.example.com/story",
+    ]
 
 
 def test_injected_script_did_not_run_and_shows_as_text(page: Page) -> None:

@@ -11,7 +11,7 @@ import re
 from bs4 import BeautifulSoup
 
 from linkwatch.report.html import render_html, script_json
-from linkwatch.report.model import DIFF_LIST_LIMIT
+from linkwatch.report.model import DIFF_LIST_LIMIT, citation_text, safe_href
 from linkwatch.status import LiveStatus, Verdict
 
 from .samples import (
@@ -39,6 +39,28 @@ def test_data_has_one_row_per_citation_with_filter_values() -> None:
     assert rows[0]["live"] == "not-found" and rows[0]["http"] == 404
     assert rows[6]["source"] == "-1 sources say"
     assert rows[1]["capture_href"].startswith("https://web.archive.org/web/20231027120000/")
+
+
+def test_short_forms_rebuild_the_citation_and_the_capture_link() -> None:
+    run = every_verdict_run()
+    odd = citation_result("x1", Verdict.PRESERVED_ONLY, "http://a.example/x", LiveStatus.GONE)
+    assert odd.archive is not None and odd.archive.capture is not None
+    odd = dataclasses.replace(
+        odd,
+        citation=dataclasses.replace(odd.citation, source="", title="Only a title"),
+        archive=dataclasses.replace(
+            odd.archive,
+            capture=dataclasses.replace(odd.archive.capture, url="https://arch.example/r/abc"),
+        ),
+    )
+    run = dataclasses.replace(run, results=(*run.results, odd))
+    rows = html_data(render_html(run))["decoded"]
+    for r, row in zip(run.results, rows, strict=True):
+        assert row["citation"] == citation_text(r)
+        capture = r.archive.capture if r.archive is not None else None
+        assert row["capture_href"] == (safe_href(capture.url) or "" if capture else "")
+    assert rows[-1]["citation"] == "x1: Only a title, 2023-10-27, note 1"
+    assert rows[-1]["capture_href"] == "https://arch.example/r/abc"
 
 
 def test_hostile_strings_are_text_not_markup() -> None:
@@ -76,7 +98,8 @@ def test_data_block_cannot_be_closed_by_a_cited_string() -> None:
     block = html.split('<script type="application/json" id="lw-data">', 1)[1]
     block = block.split("</script>", 1)[0]
     assert not re.search(r"[<>&\u2028\u2029]", block)
-    assert json.loads(block)["rows"][0][3] == BREAKOUT
+    data = json.loads(block)
+    assert data["rows"][0][data["columns"].index("title")] == BREAKOUT
     assert len(BeautifulSoup(html, "html.parser").find_all("script")) == 2
 
 

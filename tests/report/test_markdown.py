@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
 
+from linkwatch.report.csvdoc import render_csv
 from linkwatch.report.markdown import md_link, md_text, render_markdown
 from linkwatch.report.model import DIFF_LIST_LIMIT
+from linkwatch.report.writer import ReportFormat, write_reports
 from linkwatch.status import LiveStatus, Verdict
 
 from .samples import (
     HOSTILE_REASON,
     HOSTILE_TITLE,
+    catalogue_run,
     citation_result,
     every_verdict_run,
     multi_report_run,
@@ -125,3 +129,30 @@ def test_since_last_run_lists_newly_failing() -> None:
     assert "Compared with run r0." in text
     section = text.split("### Newly failing (1)", 1)[1].split("###", 1)[0]
     assert f"c1 [{md_text(url)}](<{url}>): ok → not-found (now lost)" in section
+
+
+def test_catalogue_report_leads_with_the_problems(tmp_path: Path) -> None:
+    run = catalogue_run(100_000)
+    folder = write_reports(run, tmp_path, formats=[ReportFormat.MD])
+    text = (folder / "report.md").read_text("utf-8")
+    problems = [r for r in run.results if r.verdict is not Verdict.HEALTHY]
+    head = text[: text.index("\n## Since last run")]
+    assert f"- Need action: {len(problems)} (listed below, most urgent first)" in head
+    assert "- Reports: 250" in head
+    sections = re.findall(r"^## (.+)$", text, flags=re.MULTILINE)
+    assert sections == [
+        "Summary",
+        "Since last run",
+        "Per report (250)",
+        "lost (3000)",
+        "drifted (4000)",
+        "at-risk (8000)",
+        "preserved-only (3000)",
+        "unverifiable (3000)",
+        "unlinked (1000)",
+        "healthy (78000)",
+    ]
+    rows = re.findall(r"^\| brief-\d{3}\.html \| c(\d+): ", text, flags=re.MULTILINE)
+    assert sorted(int(i) for i in rows) == sorted(int(r.citation.id[1:]) for r in problems)
+    # 22,000 problem rows and 250 report rows; the 78,000 healthy citations are one line.
+    assert len(text.encode()) < 0.3 * len(render_csv(run).encode())

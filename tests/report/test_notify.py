@@ -271,3 +271,15 @@ def test_notify_from_the_config_file_and_a_bad_url_stops_before_fetching(
     assert "--notify: notification URL 1 (nope://…) is not one Apprise can send to" in bad.stderr
     assert TOKEN not in bad.output
     assert TOKEN not in _everything_written(tmp_path)
+
+
+def test_notify_from_the_environment(
+    tmp_path: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    citations = _citations(tmp_path, receiver)
+    hooks = [f"json://127.0.0.1:{receiver.port}/a/{TOKEN}", f"json://127.0.0.1:{receiver.port}/b"]
+    monkeypatch.setenv("LINKWATCH_NOTIFY", " ".join(hooks))
+    result = runner.invoke(app, ["check", str(citations), *FAST, "--no-archive", "--notify-always"])
+    assert result.exit_code == ExitCode.OK, result.output
+    assert sorted(p["path"] for p in receiver.posts) == [f"/a/{TOKEN}", "/b"]
+    assert TOKEN not in result.output

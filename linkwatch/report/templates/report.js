@@ -36,6 +36,40 @@
     return lists[name] ? lists[name][value] : value;
   }
 
+  // The values sent in short form (see DATA_COLUMNS in linkwatch/report/html.py).
+  function citationText(row) {
+    var value = row[col.citation];
+    if (value !== 1) { return value; }
+    var parts = [text(row, "source"), text(row, "date"), text(row, "location")].filter(Boolean);
+    return parts.length ? row[col.id] + ": " + parts.join(", ") : row[col.id];
+  }
+
+  function captureHref(row) {
+    var pre = text(row, "capture_pre");
+    var post = row[col.capture_post];
+    if (!pre) { return ""; }
+    if (post === 0) { return pre; }
+    return pre + row[col.capture_ts] + "/" + (post === 1 ? row[col.url] : post);
+  }
+
+  function captureLabel(row) {
+    var by = text(row, "capture_by");
+    var ts = String(row[col.capture_ts]).replace(/[^0-9]/g, "");
+    var when = ts;
+    if (ts.length >= 12) {
+      when = ts.slice(0, 4) + "-" + ts.slice(4, 6) + "-" + ts.slice(6, 8) + " " +
+        ts.slice(8, 10) + ":" + ts.slice(10, 12);
+    } else if (ts.length >= 8) {
+      when = ts.slice(0, 4) + "-" + ts.slice(4, 6) + "-" + ts.slice(6, 8);
+    }
+    return (by + " " + when).trim();
+  }
+
+  function field(row, name) {
+    if (name === "citation") { return citationText(row); }
+    return text(row, name);
+  }
+
   function wanted(name) {
     var value = filters[name][0].value;
     if (value === "") { return -1; }
@@ -95,7 +129,7 @@
     badge.className = "v v-" + verdict;
     badge.textContent = verdict;
     cell(tr).appendChild(badge);
-    var citation = cell(tr, row[col.citation]);
+    var citation = cell(tr, citationText(row));
     if (row[col.title]) {
       citation.appendChild(document.createElement("br"));
       note(citation, row[col.title]);
@@ -112,11 +146,13 @@
       note(live, text(row, "reason"));
     }
     var capture = cell(tr);
-    if (row[col.capture_href]) {
-      link(capture, row[col.capture_href], row[col.capture_label]);
+    var captureLink = captureHref(row);
+    var captureText = row[col.capture_ts] || text(row, "capture_by") ? captureLabel(row) : "";
+    if (captureLink) {
+      link(capture, captureLink, captureText);
       capture.appendChild(document.createElement("br"));
-    } else if (row[col.capture_label]) {
-      capture.appendChild(document.createTextNode(row[col.capture_label]));
+    } else if (captureText) {
+      capture.appendChild(document.createTextNode(captureText));
       capture.appendChild(document.createElement("br"));
     }
     note(capture, text(row, "archive"));
@@ -145,7 +181,7 @@
 
   // Sort keys per column, made once per column on first use.
   var keys = {};
-  var sortColumns = ["verdict", "citation", "source", "host", "url", "live", "capture_key",
+  var sortColumns = ["verdict", "citation", "source", "host", "url", "live", "capture_ts",
     "change", "action", "report"];
 
   function keysFor(index) {
@@ -153,7 +189,7 @@
       var name = sortColumns[index];
       keys[index] = rows.map(function (row) {
         if (name === "verdict") { return row[col.verdict]; }
-        var value = text(row, name);
+        var value = field(row, name);
         return value === null || value === undefined ? "" : String(value).toLowerCase();
       });
     }
