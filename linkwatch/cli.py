@@ -473,9 +473,11 @@ def check_command(
         _die(str(exc), exc.exit_code)
     code = exit_code_for(run, frozenset(settings.fail_on))
     if json_out:
-        from linkwatch.report.jsondoc import render_json
+        from linkwatch.report.writer import ReportFormat, render_chunks
 
-        typer.echo(render_json(run, previous), nl=False)
+        for chunk in render_chunks(ReportFormat.JSON, run, previous):
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.flush()
     verdicts: dict[str, int] = {}
     for r in run.results:
         verdicts[r.verdict.value] = verdicts.get(r.verdict.value, 0) + 1
@@ -752,7 +754,7 @@ def report_command(
     """
     from linkwatch.config import RunSettings, load_config
     from linkwatch.report.history import load_with_previous
-    from linkwatch.report.writer import ReportFormat, render, write_reports
+    from linkwatch.report.writer import ReportFormat, render_chunks, write_reports
     from linkwatch.store.db import Store
 
     chosen: ReportFormat | None = None
@@ -777,16 +779,18 @@ def report_command(
             folder = write_reports(run, target, previous, update_latest=False)
             typer.echo(f"report: run {run.run_id} written to {folder}")
             return
-        data = render(chosen, run, previous)
+        # Written as it is made: a catalogue's results.json is never held whole.
+        data = render_chunks(chosen, run, previous)
         if output is not None:
-            from linkwatch.fsutil import atomic_write_bytes
+            from linkwatch.fsutil import atomic_write_chunks
 
-            atomic_write_bytes(output, data)
+            atomic_write_chunks(output, data)
             typer.echo(f"report: run {run.run_id} written to {output}", err=True)
             return
     except LinkwatchError as exc:
         _die(str(exc), exc.exit_code)
-    sys.stdout.buffer.write(data)
+    for chunk in data:
+        sys.stdout.buffer.write(chunk)
     sys.stdout.flush()
 
 

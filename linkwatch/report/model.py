@@ -7,6 +7,7 @@ run cannot disagree with each other.
 from __future__ import annotations
 
 import dataclasses
+import re
 import urllib.parse
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -290,6 +291,9 @@ def counts_line(counts: Mapping[Verdict, int]) -> str:
     return ", ".join(parts) if parts else "no citations"
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def safe_href(url: str) -> str | None:
     """``url`` when it may be a link in a report (http or https with a host), else ``None``.
 
@@ -303,7 +307,7 @@ def safe_href(url: str) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
-    if any(ord(ch) < 0x20 or ch == "\x7f" for ch in candidate):
+    if _CONTROL.search(candidate):
         return None
     return candidate
 
