@@ -41,8 +41,24 @@ PROBLEM_VERDICTS: tuple[Verdict, ...] = tuple(v for v in VERDICT_ORDER if v is n
 DIFF_LIST_LIMIT = 200
 
 
+# The everyday URL (lower-case http(s) scheme, a plain host name, maybe a port), read without
+# urlsplit: reports read the host of every citation several times, and urlsplit was most of
+# the time it took to write report.html for 100,000 citations. Anything else (user info, IPv6,
+# upper case scheme, odd characters) goes through urlsplit.
+_PLAIN_URL = re.compile(r"(https?)://([A-Za-z0-9.-]+)(?::([0-9]{1,5}))?(?=[/?#]|$)")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 def host_of(url: str) -> str:
     """The lower-case host of ``url`` (with a non-default port), or ``""`` when it has none."""
+    plain = _PLAIN_URL.match(url.strip())
+    if plain is not None:
+        scheme, host, port_text = plain.groups()
+        port = int(port_text) if port_text else None
+        if port is None or port <= 65535:
+            if port and port != _DEFAULT_PORTS[scheme]:
+                return f"{host.lower()}:{port}"
+            return host.lower()
     try:
         parts = urllib.parse.urlsplit(url.strip())
         host = (parts.hostname or "").lower()
@@ -301,13 +317,15 @@ def safe_href(url: str) -> str | None:
     never become a clickable link.
     """
     candidate = url.strip()
+    if _CONTROL.search(candidate):
+        return None
+    if _PLAIN_URL.match(candidate):
+        return candidate
     try:
         parts = urllib.parse.urlsplit(candidate)
     except ValueError:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    if _CONTROL.search(candidate):
         return None
     return candidate
 
