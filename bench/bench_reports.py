@@ -3,12 +3,11 @@
 A synthetic :class:`~linkwatch.results.RunResult` of N citations (default 100,000) from a fixed
 random seed: 300 reports, 1,200 hosts, verdicts mixed as in a back catalogue (most healthy, a
 few per cent lost, drifted, at risk…), titles, reasons and captures of realistic length. Each
-report file is written by ``write_reports`` in a child process of its own, so its wall time, CPU
-time and peak RSS (``wait4``) are that writer's alone (building the run included; the
-``build`` row is the run alone). Then report.html is opened in headless Chromium
-(tests/report/cdp.py): the time from navigation start until the table is drawn, the time a
-verdict filter takes, and the browser's memory (the PSS of its processes: shared pages
-counted once).
+report file is written by ``write_reports`` in a child process of its own: wall and CPU time of
+the writing alone, and the child's peak RSS (``wait4``; the ``build`` row is the run alone).
+Then report.html is opened in headless Chromium (tests/report/cdp.py): the time from
+navigation start until the table is drawn, the time a verdict filter takes, and the browser's
+memory (the PSS of its processes: shared pages counted once).
 """
 
 from __future__ import annotations
@@ -136,11 +135,16 @@ def child(n: int, fmt: str, out: Path) -> None:
     """Build the run and write one format (or none, for ``build``); print timings as JSON."""
     started, cpu0 = time.perf_counter(), time.process_time()
     run = synthetic_run(n)
-    built = time.perf_counter() - started
+    built, cpu1 = time.perf_counter() - started, time.process_time()
     if fmt != "build":
         write_reports(run, out, formats=[ReportFormat(fmt)], update_latest=False)
-    print(json.dumps({"build_s": built, "write_s": time.perf_counter() - started - built,
-                      "cpu_s": time.process_time() - cpu0}))  # fmt: skip
+    figures = {
+        "build_s": built,
+        "write_s": time.perf_counter() - started - built,
+        "build_cpu_s": cpu1 - cpu0,
+        "cpu_s": time.process_time() - cpu1,
+    }
+    print(json.dumps(figures))
 
 
 def measure(n: int, fmt: str, out: Path) -> dict[str, float]:
@@ -257,12 +261,16 @@ def main() -> None:
         out = args.out or Path(tmp) / "reports"
         print(f"{args.n} citations; load average {os.getloadavg()[0]:.2f}")
         base = measure(args.n, "build", out)
-        print(f"  build the run: {base['build_s']:.2f} s, peak RSS {base['peak_mb']:.0f} MB")
+        print(
+            f"  build the run: {base['build_s']:.2f} s (CPU {base['build_cpu_s']:.2f} s),"
+            f" peak RSS {base['peak_mb']:.0f} MB"
+        )
         for fmt in ReportFormat:
             f = measure(args.n, fmt.value, out)
             size = (out / "20261201T031700Z" / FILE_NAMES[fmt]).stat().st_size
             print(
                 f"  {FILE_NAMES[fmt]:<13} {size / 1e6:8.2f} MB  write {f['write_s']:6.2f} s"
+                f" (CPU {f['cpu_s']:5.2f} s)"
                 f"  peak RSS {f['peak_mb']:5.0f} MB (+{f['peak_mb'] - base['peak_mb']:.0f})"
             )
         if not args.no_browser:
