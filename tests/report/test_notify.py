@@ -247,6 +247,7 @@ def test_failing_target_is_logged_and_leaves_the_exit_code(
     assert result.exit_code == ExitCode.PROBLEMS, result.output
     port = dead.split(":")[3].split("/")[0]
     assert f"notify: could not send to json://127.0.0.1:{port}/…" in result.stderr
+    assert "Connection error" in result.stderr  # Apprise's reason, scrubbed, not swallowed
     assert len(receiver.posts) == 1  # the second target still got its message
     assert PASSWORD not in result.stderr and TOKEN not in result.stderr
     assert PASSWORD not in result.stdout and TOKEN not in result.stdout
