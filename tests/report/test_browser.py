@@ -183,6 +183,13 @@ def test_catalogue_filters_the_whole_data_set_quickly(catalogue: tuple[Page, Run
     _choose(page, "f-report", "brief-007.html")
     assert _shown(page) == f"{CATALOGUE // 250} of {CATALOGUE} citations shown"
     _click(page, "#f-clear")
+    # The per-report table (folded away for 250 reports) filters the table too.
+    assert page.evaluate("document.getElementById('per-report').open") is False
+    _click(page, "#reports button[data-report='brief-042.html']")
+    assert page.evaluate("document.getElementById('f-report').value") == "brief-042.html"
+    assert _shown(page) == f"{CATALOGUE // 250} of {CATALOGUE} citations shown"
+    assert page.evaluate(ROW_IDS)[:2] == ["c42", "c292"]
+    _click(page, "#f-clear")
 
 
 def test_catalogue_sorts_and_pages_over_every_citation(catalogue: tuple[Page, RunResult]) -> None:

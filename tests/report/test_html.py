@@ -171,6 +171,7 @@ def test_several_reports_get_a_breakdown_and_a_filter() -> None:
     soup = BeautifulSoup(html, "html.parser")
     table = soup.find(id="reports")
     assert table is not None
+    assert soup.find(id="per-report").has_attr("open")  # two reports: shown unfolded
     heads = [th.get_text() for th in table.select("thead th")]
     assert heads[:3] == ["report", "citations", "lost"]
     rows = {
