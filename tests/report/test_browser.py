@@ -110,11 +110,14 @@ def test_filtering_by_verdict_source_and_host(page: Page) -> None:
     assert page.evaluate("document.getElementById('shown').textContent") == (
         "2 of 8 citations shown"
     )
-    _choose(page, "f-host", "quotes.example")
+    _choose(page, "f-host", "=quotes.example")
     assert page.evaluate(VISIBLE_IDS) == ["c3"]
     _click(page, "#f-clear")
-    _choose(page, "f-source", "People's Daily")
+    _choose(page, "f-source", "=People's Daily")
     assert page.evaluate(VISIBLE_IDS) == ["c2"]
+    _click(page, "#f-clear")
+    _choose(page, "f-host", "=")  # "(none)": the citations without a host
+    assert page.evaluate(VISIBLE_IDS) == ["c6", "c8"]
     _click(page, "#f-clear")
     assert len(page.evaluate(VISIBLE_IDS)) == 8
 
@@ -175,18 +178,18 @@ def test_catalogue_filters_the_whole_data_set_quickly(catalogue: tuple[Page, Run
     assert took < 1000, f"filtering took {took} ms"
     assert _shown(page) == f"{len(lost)} of {CATALOGUE} citations shown"
     assert page.evaluate(ROW_IDS) == [r.citation.id for r in lost[:100]]
-    _choose(page, "f-host", "host200.example.org")
+    _choose(page, "f-host", "=host200.example.org")
     both = [r for r in lost if "//host200.example.org/" in r.citation.url]
     assert both and _shown(page) == f"{len(both)} of {CATALOGUE} citations shown"
     assert page.evaluate(ROW_IDS) == [r.citation.id for r in both[:100]]
     _click(page, "#f-clear")
-    _choose(page, "f-report", "brief-007.html")
+    _choose(page, "f-report", "=brief-007.html")
     assert _shown(page) == f"{CATALOGUE // 250} of {CATALOGUE} citations shown"
     _click(page, "#f-clear")
     # The per-report table (folded away for 250 reports) filters the table too.
     assert page.evaluate("document.getElementById('per-report').open") is False
     _click(page, "#reports button[data-report='brief-042.html']")
-    assert page.evaluate("document.getElementById('f-report').value") == "brief-042.html"
+    assert page.evaluate("document.getElementById('f-report').value") == "=brief-042.html"
     assert _shown(page) == f"{CATALOGUE // 250} of {CATALOGUE} citations shown"
     assert page.evaluate(ROW_IDS)[:2] == ["c42", "c292"]
     _click(page, "#f-clear")
@@ -203,7 +206,7 @@ def test_catalogue_sorts_and_pages_over_every_citation(catalogue: tuple[Page, Ru
     _click(page, "#page-next")
     assert page.evaluate(ROW_IDS) == healthy[100:200]
     assert page.evaluate("document.getElementById('page').textContent") == "page 2 of 1000"
-    _choose(page, "f-source", "Tianshan")
+    _choose(page, "f-source", "=Tianshan")
     tianshan = [
         r.citation.id
         for r in sorted(run.results, key=lambda r: -VERDICT_ORDER.index(r.verdict))

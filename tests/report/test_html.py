@@ -154,9 +154,9 @@ def test_charts_draw_every_verdict_and_each_host() -> None:
 def test_filters_offer_each_source_and_host() -> None:
     soup = _soup()
     sources = [o["value"] for o in soup.select("#f-source option")]
-    assert "People's Daily" in sources and sources[0] == ""
+    assert "=People's Daily" in sources and sources[0] == ""
     hosts = [o["value"] for o in soup.select("#f-host option")]
-    assert "bot-wall.example.org" in hosts
+    assert "=bot-wall.example.org" in hosts and "=" in hosts  # "=": (none)
     assert soup.select("#f-report") == []
 
 
@@ -183,8 +183,8 @@ def test_several_reports_get_a_breakdown_and_a_filter() -> None:
     assert rows["brief-a.html"][1] == "4"
     assert [o["value"] for o in soup.select("#f-report option")] == [
         "",
-        "brief-a.html",
-        "brief-b.html",
+        "=brief-a.html",
+        "=brief-b.html",
     ]
     data = html_data(html)
     assert data["several"] is True

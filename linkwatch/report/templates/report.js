@@ -70,11 +70,13 @@
     return text(row, name);
   }
 
+  // "" is "all"; a source, host or report is "=" and its value, so that "(none)" (the
+  // empty value) can be chosen too.
   function wanted(name) {
     var value = filters[name][0].value;
     if (value === "") { return -1; }
     if (name === "verdict") { return data.verdicts.indexOf(value); }
-    var at = lists[name].indexOf(value);
+    var at = lists[name].indexOf(value.slice(1));
     return at < 0 ? -2 : at;
   }
 
@@ -227,7 +229,7 @@
   Array.prototype.forEach.call(document.querySelectorAll("button[data-report]"), function (b) {
     b.addEventListener("click", function () {
       names.forEach(function (name) { filters[name][0].value = ""; });
-      filters.report[0].value = b.getAttribute("data-report");
+      filters.report[0].value = "=" + b.getAttribute("data-report");
       applyFilters();
       table.scrollIntoView();
     });
