@@ -284,3 +284,15 @@ def test_notify_from_the_environment(
     assert result.exit_code == ExitCode.OK, result.output
     assert sorted(p["path"] for p in receiver.posts) == [f"/a/{TOKEN}", "/b"]
     assert TOKEN not in result.output
+
+
+def test_a_wrong_notify_value_in_the_config_is_named_not_shown(tmp_path: Path) -> None:
+    citations = tmp_path / "citations.csv"
+    write_citations(citations, [Citation(id="c1", url="http://127.0.0.1:9/x")])
+    (tmp_path / "linkwatch.toml").write_text(
+        f'notify = "json://user:{PASSWORD}@127.0.0.1:9/{TOKEN}"\n', encoding="utf-8"
+    )
+    result = runner.invoke(app, ["check", str(citations), "--no-archive"])
+    assert result.exit_code == ExitCode.USAGE
+    assert "linkwatch.toml: notify: expected a list, got a value not shown here" in result.stderr
+    assert PASSWORD not in result.output and TOKEN not in result.output
