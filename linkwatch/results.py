@@ -133,19 +133,21 @@ class RunResult:
     """Human-readable lines: what was not checked, and why."""
 
 
-#: Field names per result class, looked up once: :func:`to_dict` runs for every stored check.
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-_PLAIN = frozenset({str, int, float, bool, type(None)})
+# Field names per type (None: not a dataclass), looked up once: to_dict runs for every
+# citation of a run.
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+_PLAIN = (str, int, float, bool, type(None))
 
 
 def to_dict(obj: Any) -> Any:
     """The JSON-ready form of a result dataclass (enums as their words, tuples as lists)."""
-    cls = type(obj)
-    if cls in _PLAIN:
+    kind = type(obj)
+    if kind in _PLAIN:
         return obj
-    names = _FIELD_NAMES.get(cls)
-    if names is None and dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(obj))
+    if kind not in _FIELD_NAMES:
+        is_instance = dataclasses.is_dataclass(obj) and not isinstance(obj, type)
+        _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(obj)) if is_instance else None
+    names = _FIELD_NAMES[kind]
     if names is not None:
         return {name: to_dict(getattr(obj, name)) for name in names}
     if isinstance(obj, enum.Enum):
