@@ -17,6 +17,7 @@ phrase must be nearly all of a title segment, heading or sentence.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import posixpath
 import re
 import secrets
@@ -323,8 +324,27 @@ def _content_tokens(text: PageText, url: str) -> list[str]:
 
 
 def text_similarity(a: PageText, a_url: str, b: PageText, b_url: str) -> float:
-    """Shingle resemblance of two pages' texts, words of their own URLs left out."""
-    return jaccard(shingles(_content_tokens(a, a_url)), shingles(_content_tokens(b, b_url)))
+    """Shingle resemblance of two pages' texts, words of their own URLs left out.
+
+    ``b`` is the probe's page: its shingles are made once per probe (when short).
+    """
+    return jaccard(shingles(_content_tokens(a, a_url)), _probe_shingles(b, b_url))
+
+
+#: Probe pages up to this many characters have their shingles kept for the run's next pages.
+_CACHED_PROBE_CHARS = 20_000
+
+
+def _probe_shingles(text: PageText, url: str) -> frozenset[str]:
+    if len(text.text) > _CACHED_PROBE_CHARS:
+        return shingles(_content_tokens(text, url))
+    return _cached_shingles(text, url)
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_shingles(text: PageText, url: str) -> frozenset[str]:
+    # A host's probe page is compared with every page of that host.
+    return shingles(_content_tokens(text, url))
 
 
 def _landing_key(final_url: str, asked: str) -> str:
