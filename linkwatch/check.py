@@ -29,8 +29,8 @@ from linkwatch.compare.text import PageText
 from linkwatch.errors import ExitCode, InputError
 from linkwatch.extract.urls import archive_info
 from linkwatch.live import LiveOptions, Previous, check_live
-from linkwatch.live.run import Checked, LiveRun
-from linkwatch.live.urls import DOI_PREFIX, citation_key, doi_of, normalise_url
+from linkwatch.live.run import Checked, LiveRun, invalid_url
+from linkwatch.live.urls import DOI_PREFIX, citation_key, doi_of, normalise_url, url_problem
 from linkwatch.records import Citation, read_citations
 from linkwatch.results import (
     ArchiveResult,
@@ -445,13 +445,9 @@ def _set_aside(
     now = utc_now()
     to_fetch = []
     for url in by_url:
-        if not url.startswith(("http://", "https://")):
-            lives[url] = LiveResult(
-                url=url,
-                status=LiveStatus.INVALID_URL,
-                reason="not an http(s) URL",
-                checked_at=iso(now),
-            )
+        problem = "" if url.startswith(DOI_PREFIX) else url_problem(url)
+        if problem:
+            lives[url] = invalid_url(url, problem)
             continue
         hit = next((p.pattern for p in patterns if p.search(url)), None)
         if hit is not None:

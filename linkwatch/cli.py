@@ -300,13 +300,17 @@ def check_command(
     host_interval: Annotated[
         float,
         typer.Option("--host-interval", help="Seconds between request starts to one host."),
-    ] = 1.0,
+    ] = 0.5,
     timeout: Annotated[
         float, typer.Option("--timeout", help="Total deadline per request, seconds.")
     ] = 20.0,
     retries: Annotated[
         int, typer.Option("--retries", help="Retries after a timeout, reset, 5xx or 429.")
     ] = 2,
+    patience: Annotated[
+        float,
+        typer.Option("--patience", help="Seconds one URL may take, waits and retries included."),
+    ] = 60.0,
     max_age: Annotated[
         str | None,
         typer.Option("--max-age", help="Skip URLs checked ok more recently (e.g. 12h, 3d)."),
@@ -416,6 +420,7 @@ def check_command(
         host_interval=host_interval,
         timeout=timeout,
         retries=retries,
+        patience=patience,
         ca_bundle=ca_bundle,
         allow_private=allow_private,
         canary=canary or "",
@@ -481,6 +486,7 @@ _CHECK_FIELDS: dict[str, str] = {
     "host_interval": "live.host_interval",
     "timeout": "live.timeout",
     "retries": "live.retries",
+    "patience": "live.patience",
     "ca_bundle": "live.ca_bundle",
     "allow_private": "live.allow_private",
     "canary": "live.canary",
