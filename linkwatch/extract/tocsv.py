@@ -10,7 +10,13 @@ from pathlib import Path
 
 from linkwatch.errors import InputError, OutputError
 from linkwatch.extract.core import Extraction, Format, extract_reports
-from linkwatch.records import MergeResult, merge_citations, read_citations, write_citations
+from linkwatch.records import (
+    DEFAULT_DIALECT,
+    MergeResult,
+    merge_citations,
+    read_citations_file,
+    write_citations,
+)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -60,9 +66,13 @@ def extract_to_csv(
     if not reports:
         raise InputError("no report given")
     check_output(output)
-    existing = read_citations(output, strict=True) if output.exists() else []
+    # The existing file keeps its own dialect (a spreadsheet's separator and encoding).
+    found = read_citations_file(output, strict=True) if output.exists() else None
+    existing = found.citations if found is not None else []
     extractions = extract_reports(reports, published=published, fmt=fmt)
     fresh = [c for e in extractions for c in e.citations]
     merged = merge_citations(existing, fresh, [e.report for e in extractions])
-    write_citations(output, merged.citations)
+    write_citations(
+        output, merged.citations, found.dialect if found is not None else DEFAULT_DIALECT
+    )
     return ExtractSummary(output, extractions, merged)
