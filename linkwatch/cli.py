@@ -473,7 +473,12 @@ def check_command(
         summary += "; interrupted: the reports are marked incomplete"
     if run.inconclusive:
         summary += f"; inconclusive: {run.inconclusive_reason}"
-    if verbosity >= 0 or code != ExitCode.OK:
+    if run.internal_errors:
+        summary += (
+            f"; {run.internal_errors} URL(s) hit an internal error and were left not-checked"
+            " (tracebacks with -v)"
+        )
+    if verbosity >= 0 or code != ExitCode.OK or run.internal_errors:
         typer.echo(f"{summary}; reports in {folder}", err=True)
     raise typer.Exit(int(code))
 

@@ -704,6 +704,11 @@ class ArchiveChecker:
             days = (memento.when - target.end).days
             side = "after" if memento.when > target.end else "before"
             reason = f"capture of {when}, {abs(days)} day(s) {side} the {target.source} date"
+            if target.since is not None and target.since <= memento.when <= target.end:
+                reason = (
+                    f"capture of {when}, between the citation's date ({target.since_label})"
+                    f" and its accessed date"
+                )
         return ArchiveOutcome(
             ArchiveResult(
                 status=status,

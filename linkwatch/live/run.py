@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import logging
 import posixpath
 import random
 import time
@@ -34,6 +35,10 @@ from linkwatch.results import Fingerprint, LiveResult
 from linkwatch.status import LiveStatus
 from linkwatch.store.history import iso, utc_now
 
+logger = logging.getLogger(__name__)
+
+#: The start of the reason of a URL whose check met an unexpected exception.
+INTERNAL_ERROR = "internal error"
 #: Without any host answering, this many hosts failing at network level ends the run early.
 EARLY_OUTAGE_HOSTS = 8
 #: After this many consecutive failures a host's URLs are no longer retried.
@@ -207,6 +212,18 @@ def invalid_url(url: str, problem: str) -> LiveResult:
     return _unfetched(url, LiveStatus.INVALID_URL, f"invalid URL: {problem}")
 
 
+def internal_error(exc: BaseException) -> str:
+    """How an unexpected exception is named in a result's reason."""
+    return f"{INTERNAL_ERROR} ({type(exc).__name__}: {exc})"
+
+
+def is_internal_error(live: LiveResult) -> bool:
+    """Whether ``live`` is a URL left unchecked by a fault in linkwatch itself."""
+    return live.status is LiveStatus.NOT_CHECKED and live.reason.startswith(
+        f"not checked: {INTERNAL_ERROR}"
+    )
+
+
 def _unfetched(url: str, status: LiveStatus, reason: str) -> LiveResult:
     return LiveResult(url=url, status=status, reason=reason, checked_at=iso(utc_now()))
 
@@ -325,6 +342,10 @@ class _LiveStage:
                     job.notes.append(retry.note)
                     self.queue.defer(host, job, retry.delay)
                     continue
+                except Exception as exc:
+                    # A fault in linkwatch itself stays in this URL; the others go on.
+                    logger.info("%s: %s", job.url, internal_error(exc), exc_info=exc)
+                    checked = Checked(not_checked(job.url, internal_error(exc)))
                 self._finish(job.url, checked.live, checked)
                 self._note_host(host, checked.live)
             finally:
