@@ -131,7 +131,9 @@ def archive_command(
     ] = None,
     only: Annotated[
         str | None,
-        typer.Option("--only", help="Verdicts to preserve (default at-risk,drifted)."),
+        typer.Option(
+            "--only", help="Verdicts to preserve (default at-risk,drifted; all: every source)."
+        ),
     ] = None,
     ids: Annotated[
         list[str] | None, typer.Option("--ids", help="Also preserve these citation ids.")
@@ -170,6 +172,12 @@ def archive_command(
     config: Annotated[
         Path | None, typer.Option("--config", help="linkwatch.toml or pyproject.toml to use.")
     ] = None,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="Only problems: print nothing when all is well.")
+    ] = False,
+    verbose: Annotated[
+        int, typer.Option("-v", "--verbose", count=True, help="More detail on stderr (-vv).")
+    ] = 0,
 ) -> None:
     """Ask archives to capture what the latest check found at risk; write the links back.
 
@@ -187,15 +195,21 @@ def archive_command(
     from linkwatch.status import Verdict
     from linkwatch.store.db import Store, default_db_path
 
+    if quiet and verbose:
+        _die("-q/--quiet and -v/--verbose cannot be used together")
+    _setup_logging(-1 if quiet else verbose)
     given: dict[str, Any] = {}
     if to is not None:
         given["archive.to"] = tuple(_split_words([to]))
     if only is not None:
+        words = _split_words([only])
         try:
-            given["archive.only"] = tuple(Verdict(v) for v in _split_words([only]))
+            given["archive.only"] = (
+                tuple(Verdict) if words == ["all"] else tuple(Verdict(v) for v in words)
+            )
         except ValueError:
-            words = ", ".join(v.value for v in Verdict)
-            _die(f"--only: {only!r} is not a list of verdicts ({words})")
+            known = ", ".join(v.value for v in Verdict)
+            _die(f"--only: {only!r} is not a list of verdicts ({known}) or all")
     if warc is not None:
         given["archive.warc"] = warc
     if wacz:
@@ -230,10 +244,12 @@ def archive_command(
             outcome = asyncio.run(archiver.run())
     except LinkwatchError as exc:
         _die(str(exc), exc.exit_code)
-    lines = plan_lines(outcome.plan) if dry_run else outcome_lines(outcome)
-    for line in lines:
-        typer.echo(line)
-    raise typer.Exit(int(ExitCode.OK if dry_run else outcome_exit(outcome)))
+    lines = plan_lines(outcome.plan, outcome.idle) if dry_run else outcome_lines(outcome)
+    code = ExitCode.OK if dry_run else outcome_exit(outcome)
+    if not quiet or code != ExitCode.OK:
+        for line in lines:
+            typer.echo(line)
+    raise typer.Exit(int(code))
 
 
 @app.command("robustify")
