@@ -112,13 +112,17 @@ _DATE_RE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 
 
 def neutralise_cell(value: str) -> str:
-    """``value`` made safe to open in a spreadsheet (a formula becomes text)."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """``value`` made safe to open in a spreadsheet (a formula becomes text).
+
+    A value that already starts with apostrophes before a formula character gets one more,
+    so :func:`restore_cell` gives every value back exactly.
+    """
+    return "'" + value if value.lstrip("'").startswith(_FORMULA_START) else value
 
 
 def restore_cell(value: str) -> str:
     """The value :func:`neutralise_cell` was given."""
-    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+    if value.startswith("'") and value.lstrip("'").startswith(_FORMULA_START):
         return value[1:]
     return value
 
