@@ -9,6 +9,9 @@ accepted one as the Standard serialises it, with the deliberate differences belo
 - :data:`CONTROL_CHARACTER_INPUTS`: a control character left inside the URL (after the
   outer ones are trimmed and tabs and newlines dropped) makes it ``invalid-url``, where the
   Standard percent-encodes it;
+- :data:`HTTP_CLIENT_REFUSES`: hosts the Standard's IDNA processing (UTS #46) accepts but
+  the HTTP client's stricter IDNA 2008 cannot put in a request: ``invalid-url`` when fetched,
+  the reason naming the client's objection;
 - the fragment is dropped from the URL checked (it is never sent to the server).
 """
 
@@ -24,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import ada_url
+import httpx
 import pytest
 
 from linkwatch.live import LiveOptions, check_live
@@ -46,6 +50,10 @@ CONTROL_CHARACTER_INPUTS = frozenset(
         "https://x/?#\x00y",
     }
 )
+
+
+#: Inputs the Standard accepts whose host the HTTP client (httpx, IDNA 2008) cannot request.
+HTTP_CLIENT_REFUSES = frozenset({"https://%e2%98%83", "https://xn--/"})
 
 
 @cache
@@ -166,3 +174,24 @@ def test_every_input_goes_through_extract_inside_a_report(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr
     extracted = [c for c in read_citations(out) if c.url]
     assert len(extracted) >= 300
+
+
+def test_hosts_the_http_client_cannot_request_are_invalid_when_fetched() -> None:
+    accepted = [
+        e for e in absolute_web_inputs()
+        if not e.get("failure") and e["input"] not in CONTROL_CHARACTER_INPUTS
+    ]
+    refused = set()
+    for entry in accepted:
+        try:
+            httpx.Request("GET", _expected(entry))
+        except (httpx.InvalidURL, UnicodeError):
+            refused.add(entry["input"])
+    assert refused == HTTP_CLIENT_REFUSES
+    # The request cannot even be built, so nothing reaches the network.
+    urls = [normalise_url(text) for text in sorted(HTTP_CLIENT_REFUSES)]
+    run = asyncio.run(check_live(urls, LiveOptions(probe=False, retries=0)))
+    for url in urls:
+        live = run.results[url].live
+        assert live.status.value == "invalid-url", live
+        assert "the HTTP client cannot request this URL" in live.reason
