@@ -81,3 +81,19 @@ def test_invalid_urls_are_counted_in_the_reports(tmp_path: Path, local_web: Loca
     assert "port 99999 is out of range" in markdown
     assert "host 'exa mple.com' contains a space" in markdown
     assert "scheme 'ftp' is not http or https" in markdown
+
+
+def test_invalid_urls_given_straight_to_the_live_stage_are_judged_there(
+    local_web: LocalWeb,
+) -> None:
+    import asyncio
+
+    from linkwatch.live import LiveOptions, check_live
+
+    bad = ["http://[::1", "http://2001::1", "http://127.0.0.1:99999/", "mailto:a@b.c"]
+    good = local_web.url("ok-html")
+    for workers in (1, 2):
+        options = LiveOptions(allow_private=True, host_interval=0, workers=workers)
+        run = asyncio.run(check_live([*bad, good], options))
+        assert {run.results[u].live.status.value for u in bad} == {"invalid-url"}, workers
+        assert run.results[good].live.status.value == "ok"

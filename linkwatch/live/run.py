@@ -192,10 +192,14 @@ async def check_here(
 
 
 def host_of(url: str, options: LiveOptions) -> str:
-    """The origin a URL's requests go to (a DOI's: the resolver's)."""
+    """The origin a URL's requests go to (a DOI's: the resolver's); an invalid URL is its own
+    group (it is judged ``invalid-url`` where it is checked)."""
     if url.startswith(DOI_PREFIX):
         return origin(options.doi_resolver)
-    return origin(url)
+    try:
+        return origin(url)
+    except ValueError:
+        return url
 
 
 def looks_like_outage(net_failed: Set[str], answered: Set[str], fraction: float) -> bool:
