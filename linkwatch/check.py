@@ -368,7 +368,10 @@ async def check_citations(
             )
             verdict, action = Verdict.UNLINKED, TRUNCATED_CAPTURE_ACTION
         archive, change = _not_checked_objects(
-            cited, archive, change, archives_asked=archive_stage is not None
+            cited,
+            archive,
+            change,
+            archives_asked=archive_stage is not None and options.archives.enabled,
         )
         results.append(
             CitationResult(
