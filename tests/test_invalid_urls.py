@@ -97,3 +97,14 @@ def test_invalid_urls_given_straight_to_the_live_stage_are_judged_there(
         run = asyncio.run(check_live([*bad, good], options))
         assert {run.results[u].live.status.value for u in bad} == {"invalid-url"}, workers
         assert run.results[good].live.status.value == "ok"
+
+
+def test_the_action_for_an_invalid_url_is_to_correct_it() -> None:
+    from linkwatch.live.run import invalid_url
+    from linkwatch.status import Verdict
+    from linkwatch.verdict import judge
+
+    live = invalid_url("http://127.0.0.1:99999/", "port 99999 is out of range")
+    verdict, action = judge(Citation(id="c", url=live.url), live, None, None)
+    assert verdict is Verdict.UNVERIFIABLE
+    assert action == "correct the URL in the citations file: port 99999 is out of range"

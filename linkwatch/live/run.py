@@ -213,7 +213,7 @@ def looks_like_outage(net_failed: Set[str], answered: Set[str], fraction: float)
 
 def invalid_url(url: str, problem: str) -> LiveResult:
     """The result of a URL that cannot be fetched, naming the problem."""
-    return _unfetched(url, LiveStatus.INVALID_URL, f"invalid URL: {problem}")
+    return _unfetched(url, LiveStatus.INVALID_URL, problem)
 
 
 def internal_error(exc: BaseException) -> str:

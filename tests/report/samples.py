@@ -62,7 +62,7 @@ def citation_result(
             checked_at="2024-03-01T00:00:05Z",
             fingerprint=Fingerprint(title=title) if title else None,
         ),
-        archive=ArchiveResult(status=ArchiveStatus.NOT_CHECKED, reason="not checked: no URL")
+        archive=ArchiveResult(status=ArchiveStatus.NOT_CHECKED, reason="no URL to look up")
         if archive is None
         else ArchiveResult(
             status=archive,
