@@ -155,7 +155,9 @@ def test_accepted_paths_and_queries_are_requested_as_the_standard_serialises_the
     assert set(wanted.values()) <= asked, set(wanted.values()) - asked
 
 
-def test_every_input_goes_through_extract_inside_a_report(tmp_path: Path) -> None:
+def test_every_input_goes_through_extract_inside_a_report(
+    tmp_path: Path, local_web: LocalWeb
+) -> None:
     lines = ["<html><body><h1>A report of odd links</h1><ol>"]
     for n, entry in enumerate(absolute_web_inputs()):
         href = entry["input"].replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
@@ -174,6 +176,20 @@ def test_every_input_goes_through_extract_inside_a_report(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr
     extracted = [c for c in read_citations(out) if c.url]
     assert len(extracted) >= 300
+    # ... and what was extracted is judged by check, each URL with a status.
+    done = subprocess.run(
+        [
+            sys.executable, "-m", "linkwatch", "check", str(out), "--no-archive", "--json",
+            "--allow-private", "--canary", local_web.url("connection-refused"),
+        ],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 3, done.stderr
+    results = json.loads(done.stdout)["run"]["results"]
+    statuses = {r["live"]["status"] for r in results if r["live"] is not None}
+    assert statuses <= {"invalid-url", "not-checked"}
+    assert "invalid-url" in statuses
 
 
 def test_hosts_the_http_client_cannot_request_are_invalid_when_fetched() -> None:
