@@ -358,16 +358,16 @@ class _LiveStage:
     async def _check_watched(self, host: str, job: _Job, stalled: list[bool]) -> Checked:
         """:meth:`_check`, giving the host's slot up when it runs past :data:`STALL_INTERVALS`
         intervals (``stalled[0]`` then says so)."""
-        task = asyncio.ensure_future(self._check(host, job))
+
+        def give_slot_up() -> None:
+            stalled[0] = self.queue.stalled(host)
+
         after = max(STALL_SECONDS, STALL_INTERVALS * self.options.host_interval)
+        timer = asyncio.get_running_loop().call_later(after, give_slot_up)
         try:
-            done, _ = await asyncio.wait({task}, timeout=after)
-            if not done:
-                stalled[0] = self.queue.stalled(host)
-            return await task
-        except asyncio.CancelledError:
-            task.cancel()
-            raise
+            return await self._check(host, job)
+        finally:
+            timer.cancel()
 
     def _finish(self, url: str, live: LiveResult, checked: Checked | None = None) -> None:
         checked = checked or Checked(live=live)
