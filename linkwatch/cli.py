@@ -77,9 +77,7 @@ def extract_command(
         str | None,
         typer.Option("--published", help="Publication date YYYY-MM-DD (dates year-less ones)."),
     ] = None,
-    fmt: Annotated[
-        str, typer.Option("--format", help="auto, text, html or markdown.")
-    ] = "auto",
+    fmt: Annotated[str, typer.Option("--format", help="auto, text, html or markdown.")] = "auto",
 ) -> None:
     """Parse reports into citation records (citations.csv), keeping hand-edited values.
 
@@ -153,7 +151,9 @@ def archive_command(
     ] = None,
     wayback_url: Annotated[
         str | None,
-        typer.Option("--wayback-url", help="Base URL of the Wayback Machine (https://web.archive.org)."),
+        typer.Option(
+            "--wayback-url", help="Base URL of the Wayback Machine (https://web.archive.org)."
+        ),
     ] = None,
     record_archive: Annotated[
         list[str] | None,
@@ -439,15 +439,11 @@ def check_command(
     verbosity = -1 if quiet else verbose or settings.verbosity
     _setup_logging(verbosity)
     citations = settings.citations or Path("citations.csv")
-    progress = (
-        _CheckProgress() if sys.stderr.isatty() and not json_out and verbosity >= 0 else None
-    )
+    progress = _CheckProgress() if sys.stderr.isatty() and not json_out and verbosity >= 0 else None
     try:
         if progress is not None:
             with progress:
-                run = run_check(
-                    citations, options, progress=progress.update, handle_signals=True
-                )
+                run = run_check(citations, options, progress=progress.update, handle_signals=True)
         else:
             run = run_check(citations, options, handle_signals=True)
         previous, folder = _write_check_reports(run, options, citations, settings)
@@ -562,9 +558,7 @@ def _setup_logging(verbosity: int) -> None:
     """Logs go to stderr only: warnings with -q, then info, then debug with -v/-vv."""
     import logging
 
-    level = {-1: logging.WARNING, 0: logging.WARNING, 1: logging.INFO}.get(
-        verbosity, logging.DEBUG
-    )
+    level = {-1: logging.WARNING, 0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("linkwatch: %(levelname)s: %(message)s"))
     root = logging.getLogger("linkwatch")
@@ -573,9 +567,7 @@ def _setup_logging(verbosity: int) -> None:
     root.propagate = False
 
 
-def _archive_options(
-    specs: list[str], only: bool, off: bool, window: int | None
-) -> ArchiveOptions:
+def _archive_options(specs: list[str], only: bool, off: bool, window: int | None) -> ArchiveOptions:
     """The archive options of ``check``; conflicting or malformed options end the command."""
     import dataclasses
 
@@ -678,9 +670,7 @@ def _store_path(db: Path | None, citations: Path | None, config: Path | None) ->
 
     if db is not None:
         return db
-    settings = load_config(config, citations=citations).build(
-        RunSettings, {"citations": citations}
-    )
+    settings = load_config(config, citations=citations).build(RunSettings, {"citations": citations})
     source = settings.citations or Path("citations.csv")
     path = default_db_path(source)
     if not path.exists():
@@ -798,6 +788,102 @@ def runs_command(
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:
         typer.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+@app.command("find")
+def find_command(
+    ctx: typer.Context,
+    citations: Annotated[
+        Path | None, typer.Argument(help="The citations file (default: config, or citations.csv).")
+    ] = None,
+    ids: Annotated[
+        list[str] | None, typer.Option("--ids", help="Only this citation id (repeatable).")
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="Candidates per citation.")] = 3,
+    window: Annotated[
+        int, typer.Option("--window", help="Days either side of the citation date.")
+    ] = 1,
+    archive: Annotated[
+        list[str] | None,
+        typer.Option("--archive", help="NAME=URL: also ask this archive's index; repeatable."),
+    ] = None,
+    archive_only: Annotated[
+        bool, typer.Option("--archive-only", help="Ask only the --archive archives.")
+    ] = False,
+    outlets: Annotated[
+        Path | None, typer.Option("--outlets", help="TOML file of outlets to add or override.")
+    ] = None,
+    accept_above: Annotated[
+        float | None,
+        typer.Option("--accept-above", help="Write the best URL into citations at this score."),
+    ] = None,
+    accept: Annotated[
+        list[str] | None,
+        typer.Option("--accept", help="ID:RANK: accept a row of candidates.csv; repeatable."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be queried; ask nothing.")
+    ] = False,
+    db: Annotated[
+        Path | None, typer.Option("--db", help="The database (default .linkwatch.db beside).")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="linkwatch.toml or pyproject.toml to use.")
+    ] = None,
+) -> None:
+    """Propose source pages for unlinked citations from web-archive indexes.
+
+    Writes candidates.csv beside the citations file (id, rank, score, url,
+    capture_url, capture_date, evidence). Nothing goes into the citations file
+    unless --accept-above or --accept asks for it, and a URL given by hand is
+    never replaced.
+
+    Example: linkwatch find citations.csv --archive pywb=http://127.0.0.1:8080/lw/ --top 3
+    """
+    from linkwatch.find.candidates import parse_accept
+    from linkwatch.find.run import run_find
+    from linkwatch.find.settings import resolve_find
+
+    given = {
+        name: value
+        for name, value in (
+            ("top", top),
+            ("window", window),
+            ("accept_above", accept_above),
+            ("outlets_file", outlets),
+        )
+        if getattr(
+            ctx.get_parameter_source(name if name != "outlets_file" else "outlets"), "name", ""
+        )
+        == "COMMANDLINE"
+    }
+    try:
+        if accept and (dry_run or accept_above is not None):
+            _die("--accept cannot be combined with --dry-run or --accept-above")
+        picks = [parse_accept(a) for a in accept or []]
+        setup = resolve_find(citations, config, given, archive or [], archive_only)
+        outcome = run_find(
+            setup.citations,
+            setup.archives,
+            setup.settings,
+            setup.registry,
+            ids=ids or [],
+            dry_run=dry_run,
+            picks=picks,
+            db=db,
+        )
+    except LinkwatchError as exc:
+        _die(str(exc), exc.exit_code)
+    if dry_run:
+        for plan in outcome.plans:
+            typer.echo(plan.describe())
+    for line in (*outcome.notes, *(f.verdict() for f in outcome.found), *outcome.refused):
+        typer.echo(line, err=True)
+    typer.echo(outcome.summary(), err=True)
+    searched = any(not p.skip for p in outcome.plans)
+    if searched and outcome.found and not outcome.requests and not dry_run and not picks:
+        raise typer.Exit(int(ExitCode.OK))
+
 
 def main() -> None:
     """Entry point of the ``linkwatch`` console script."""
