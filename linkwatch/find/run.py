@@ -146,7 +146,13 @@ def plan_find(citations: Sequence[Citation], registry: OutletRegistry, window: i
         if not is_unlinked(c):
             continue
         if c.url.strip():
-            plans.append(Plan(c, skip="has a truncated web-archive URL: not replaced"))
+            plans.append(
+                Plan(
+                    c,
+                    registry.match(c.source),
+                    skip="has a truncated web-archive URL: not replaced",
+                )
+            )
             continue
         if not c.source.strip():
             plans.append(Plan(c, skip="no outlet named"))

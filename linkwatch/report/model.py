@@ -32,6 +32,7 @@ VERDICT_ORDER: tuple[Verdict, ...] = (
     Verdict.HEALTHY,
 )
 
+
 def host_of(url: str) -> str:
     """The lower-case host of ``url`` (with a non-default port), or ``""`` when it has none."""
     try:
