@@ -880,9 +880,8 @@ def find_command(
     for line in (*outcome.notes, *(f.verdict() for f in outcome.found), *outcome.refused):
         typer.echo(line, err=True)
     typer.echo(outcome.summary(), err=True)
-    searched = any(not p.skip for p in outcome.plans)
-    if searched and outcome.found and not outcome.requests and not dry_run and not picks:
-        raise typer.Exit(int(ExitCode.OK))
+    if outcome.inconclusive:
+        raise typer.Exit(int(ExitCode.INCONCLUSIVE))
 
 
 def main() -> None:

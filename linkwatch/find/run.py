@@ -105,6 +105,14 @@ class Found:
     fetched: int
     notes: list[str] = dataclasses.field(default_factory=list)
 
+    answered: int = 0
+    """Index queries that were answered (an empty answer counts)."""
+
+    @property
+    def unanswered(self) -> bool:
+        """No index could be asked about this citation (none offered, or each failed)."""
+        return not self.answered
+
     @property
     def convincing(self) -> bool:
         """Whether the best candidate reaches the calibrated threshold."""
@@ -113,7 +121,10 @@ class Found:
     def verdict(self) -> str:
         """One line on what was found."""
         assert self.plan.outlet is not None
-        where = f"{self.listed} captures of {self.plan.outlet.places[0][0]} on {self.plan.span}"
+        places = ", ".join(p for p, _ in self.plan.outlet.places)
+        if self.unanswered:
+            return f"{self.plan.citation.id}: no archive index answered for {places}"
+        where = f"{self.listed} captures of {places} on {self.plan.span}"
         if not self.convincing:
             return f"{self.plan.citation.id}: no candidate above {THRESHOLD} among {where}"
         best = self.candidates[0]
@@ -285,6 +296,7 @@ class Finder:
         assert plan.outlet is not None and plan.start and plan.end
         captures: dict[str, IndexCapture] = {}
         notes: list[str] = []
+        answered = 0
         for source in self.sources:
             for place, how in plan.outlet.places:
                 key = (source.session.config.name, place, how, plan.start, plan.end)
@@ -309,13 +321,14 @@ class Finder:
                             " the rest were not read"
                         )
                     self._answers[key] = answer.captures
+                answered += 1
                 for cap in self._answers[key]:
                     if plan.outlet.owns(cap.host):
                         captures.setdefault(cap.original.split("://", 1)[-1], cap)
         candidates, fetched = await rank_captures(
             plan, list(captures.values()), self._page, self.settings
         )
-        return Found(plan, candidates, len(captures), fetched, notes)
+        return Found(plan, candidates, len(captures), fetched, notes, answered)
 
     async def _page(self, cap: IndexCapture) -> PageText | None:
         if cap.memento.url in self._pages:
@@ -361,6 +374,11 @@ class FindOutcome:
     refused: list[str] = dataclasses.field(default_factory=list)
     notes: list[str] = dataclasses.field(default_factory=list)
     requests: int = 0
+
+    @property
+    def inconclusive(self) -> bool:
+        """Citations were to be searched but no archive index answered for any of them."""
+        return bool(self.found) and all(f.unanswered for f in self.found)
 
     def summary(self) -> str:
         """The one-line summary for stderr."""

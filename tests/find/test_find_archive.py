@@ -13,6 +13,7 @@ from linkwatch.find.score import THRESHOLD
 from linkwatch.records import Citation, read_citations, write_citations
 from tests.web.archive import LocalArchive
 from tests.web.ia_api import IAServer
+from tests.web.memento import MementoArchive
 from tests.web.newsroom import Ground, build_ground
 
 runner = CliRunner()
@@ -156,3 +157,49 @@ def test_find_dry_run_on_the_seed_says_what_would_be_queried() -> None:
         in result.stderr
     )
     assert not (seed.parent / "candidates.csv").exists()
+
+
+def test_memento_only_archives_are_skipped_with_a_note(
+    newsroom: Ground, local_archive: LocalArchive, memento_archive: MementoArchive, tmp_path: Path
+) -> None:
+    citations = _citations(tmp_path, newsroom)
+    _config(
+        tmp_path,
+        f'[[archives]]\nname = "other"\nkind = "memento"\n'
+        f'timegate = "{memento_archive.timegate("exact")}"\n'
+        '[[archives]]\nname = "today"\nkind = "archive-today"\ntimegate = "http://127.0.0.1:9/"\n'
+        f'[[archives]]\nname = "pywb"\nkind = "memento"\ntimegate = "{local_archive.root}"\n'
+        "lookups-per-minute = 6000\nreplays-per-minute = 6000\n",
+    )
+    result = runner.invoke(
+        app, ["find", str(citations), "--ids", newsroom.citations[0].citation.id]
+    )
+    assert result.exit_code == 0, result.output
+    assert "other: Memento-only archive (no CDX index at" in result.stderr
+    assert "today: Memento-only archive (no CDX index): skipped" in result.stderr
+    assert {r["id"] for r in _candidates(tmp_path)} == {newsroom.citations[0].citation.id}
+
+
+def test_find_is_inconclusive_when_no_index_answers(newsroom: Ground, tmp_path: Path) -> None:
+    citations = _citations(tmp_path, newsroom)
+    _config(
+        tmp_path,
+        '[[archives]]\nname = "down"\nkind = "wayback"\ntimegate = "http://127.0.0.1:9/web/"\n'
+        'cdx = "http://127.0.0.1:9/cdx"\n',
+    )
+    result = runner.invoke(app, ["find", str(citations)])
+    assert result.exit_code == 3, result.output
+    assert "no archive index answered for news.cn, xinhuanet.com" in result.stderr
+    assert "down: cannot connect" in result.stderr
+
+
+def test_find_options_come_from_the_config_file(newsroom: Ground, tmp_path: Path) -> None:
+    citations = _citations(tmp_path, newsroom)
+    _config(tmp_path, '[find]\nwindow = 3\n[outlets]\n"Hotan County" = ["hetian.example.cn"]\n')
+    result = runner.invoke(app, ["find", str(citations), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "hotan-county-1: Hotan County → hetian.example.cn, captures 2023-10-02…08" in (
+        result.stdout
+    )
+    bad = runner.invoke(app, ["find", str(citations), "--top", "0"])
+    assert bad.exit_code == 2 and "--top: 0 is out of range" in bad.stderr
