@@ -15,6 +15,7 @@ from typing import Any
 
 import jinja2
 
+from linkwatch.report.candidates import Candidates
 from linkwatch.report.markdown import duration_text, run_state
 from linkwatch.report.model import (
     VERDICT_ORDER,
@@ -210,8 +211,11 @@ def _diff_sections(diff: RunDiff) -> list[tuple[str, Any]]:
     ]
 
 
-def render_html(run: RunResult, previous: RunResult | None = None) -> str:
-    """``report.html`` text for ``run``, with a "since last run" section against ``previous``."""
+def render_html(
+    run: RunResult, previous: RunResult | None = None, candidates: Candidates | None = None
+) -> str:
+    """``report.html`` text for ``run``, with a "since last run" section against ``previous``
+    and ``linkwatch find``'s candidates for unlinked citations when given."""
     summary = summarize(run)
     rows = [html_row(r) for r in run.results]
     css, js = _asset("report.css"), _asset("report.js")
@@ -238,6 +242,20 @@ def render_html(run: RunResult, previous: RunResult | None = None) -> str:
         "diff": diff,
         "diff_sections": _diff_sections(diff),
         "rows": rows,
+        "candidates": [
+            {
+                "id": cid,
+                "rank": c.rank,
+                "score": f"{c.score:.2f}",
+                "url": c.url,
+                "href": safe_href(c.url) or "",
+                "capture": c.capture_date[:10],
+                "capture_href": safe_href(c.capture_url) or "",
+                "evidence": c.evidence,
+            }
+            for cid, group in (candidates or {}).items()
+            for c in group
+        ],
         "filter_verdicts": [(v.value, n) for v, n in summary.verdicts.items() if n],
         "filter_sources": _options([r["source"] for r in rows]),
         "filter_hosts": _options([r["host"] for r in rows]),

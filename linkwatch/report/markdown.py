@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from linkwatch.report.candidates import Candidates
 from linkwatch.report.model import (
     DiffEntry,
     RunDiff,
@@ -123,8 +124,28 @@ def _since_last_run(diff: RunDiff) -> list[str]:
     return lines
 
 
-def render_markdown(run: RunResult, previous: RunResult | None = None) -> str:
-    """``report.md`` text for ``run``, with a "since last run" section against ``previous``."""
+def _candidate_lines(candidates: Candidates) -> list[str]:
+    total = sum(len(v) for v in candidates.values())
+    lines = [f"## Candidates for unlinked citations ({total})", ""]
+    lines += [
+        "Proposed by `linkwatch find`; accept one with `linkwatch find --accept ID:RANK`.",
+        "",
+    ]
+    for cid, group in candidates.items():
+        lines.append(f"- {md_text(cid)}:")
+        lines += [
+            f"  {c.rank}. {md_link(c.url, c.url)}, score {c.score:.2f}"
+            f" ({md_link('capture ' + c.capture_date[:10], c.capture_url)}): {md_text(c.evidence)}"
+            for c in group
+        ]
+    return [*lines, ""]
+
+
+def render_markdown(
+    run: RunResult, previous: RunResult | None = None, candidates: Candidates | None = None
+) -> str:
+    """``report.md`` text for ``run``, with a "since last run" section against ``previous``
+    and ``linkwatch find``'s candidates for unlinked citations when given."""
     summary = summarize(run)
     lines = [f"# linkwatch report: run {md_text(run.run_id)}", ""]
     lines += [
@@ -167,4 +188,6 @@ def render_markdown(run: RunResult, previous: RunResult | None = None) -> str:
         ]
         lines += [_row(r) for r in rows]
         lines.append("")
+    if candidates:
+        lines += _candidate_lines(candidates)
     return "\n".join(lines).rstrip("\n") + "\n"

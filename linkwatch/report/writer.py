@@ -19,6 +19,7 @@ from pathlib import Path
 
 from linkwatch.errors import OutputError
 from linkwatch.fsutil import atomic_write_bytes
+from linkwatch.report.candidates import run_candidates
 from linkwatch.report.csvdoc import render_csv
 from linkwatch.report.html import render_html
 from linkwatch.report.jsondoc import render_json
@@ -49,10 +50,14 @@ _SAFE_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 
 
 def render(fmt: ReportFormat, run: RunResult, previous: RunResult | None = None) -> bytes:
-    """One report file's bytes (CSV with a UTF-8 BOM so spreadsheets read non-ASCII text)."""
+    """One report file's bytes (CSV with a UTF-8 BOM so spreadsheets read non-ASCII text).
+
+    report.md and report.html also list ``linkwatch find``'s candidates for the run's
+    unlinked citations, from candidates.csv beside the citations file.
+    """
     renderers: dict[ReportFormat, Callable[[], str]] = {
-        ReportFormat.MD: lambda: render_markdown(run, previous),
-        ReportFormat.HTML: lambda: render_html(run, previous),
+        ReportFormat.MD: lambda: render_markdown(run, previous, run_candidates(run)),
+        ReportFormat.HTML: lambda: render_html(run, previous, run_candidates(run)),
         ReportFormat.JSON: lambda: render_json(run, previous),
         ReportFormat.CSV: lambda: render_csv(run),
     }
