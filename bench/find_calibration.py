@@ -43,12 +43,22 @@ def _captures(ground: Ground) -> list[IndexCapture]:
     return list(seen.values())
 
 
-def evaluate(grounds: list[Ground], settings: FindSettings) -> tuple[dict[str, float], list]:
-    """Accuracy figures over ``grounds``; also (features, label) of every fetched capture."""
+Samples = list[tuple[dict[str, float], int]]
+
+
+def evaluate(
+    grounds: list[Ground], settings: FindSettings
+) -> tuple[dict[str, object], Samples, Samples]:
+    """Accuracy figures over ``grounds``; also (features, label) of every fetched capture and
+    of every candidate shown (the top ``settings.top`` per citation)."""
     registry = load_registry()
     top1 = top3 = present = 0
     above = above_right = accepted = wrong_accepts = absent_above = 0
-    samples: list[tuple[dict[str, float], int]] = []
+    samples: Samples = []
+    shown: Samples = []
+    bins = [0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.01]
+    reliability = [[0, 0] for _ in bins[:-1]]
+    by_style: dict[int, list[int]] = {}
     for ground in grounds:
         bodies = {r.url + r.timestamp: r.body for r in ground.records}
         captures = _captures(ground)
@@ -66,16 +76,19 @@ def evaluate(grounds: list[Ground], settings: FindSettings) -> tuple[dict[str, f
             for c in listed:
                 by_page.setdefault(page_key(c.original), c)
             clues = scoring.clues_for(gc.citation)
+            seen: dict[str, dict[str, float]] = {}
 
             async def fetch(
                 cap: IndexCapture,
                 clues: scoring.Clues = clues,
                 cited: str = gc.cited_url,
                 bodies: dict[str, bytes] = bodies,
+                seen: dict[str, dict[str, float]] = seen,
             ) -> PageText | None:
                 body = bodies[cap.original + cap.memento.timestamp]
                 page = page_text(body, "text/html; charset=utf-8")
                 values, _ = scoring.features(clues, cap.original, page)
+                seen[cap.original] = values
                 samples.append((values, int(cap.original == cited)))
                 return page
 
@@ -83,7 +96,15 @@ def evaluate(grounds: list[Ground], settings: FindSettings) -> tuple[dict[str, f
                 rank_captures(plan, list(by_page.values()), fetch, settings)
             )
             urls = [c.url for c in candidates]
+            shown += [(seen[c.url], int(c.url == gc.cited_url)) for c in candidates]
+            for c in candidates:
+                slot = next(i for i in range(len(bins) - 1) if c.score < bins[i + 1])
+                reliability[slot][0] += 1
+                reliability[slot][1] += c.url == gc.cited_url
             if gc.cited_url:
+                style = by_style.setdefault(gc.style, [0, 0])
+                style[0] += 1
+                style[1] += bool(urls[:1] == [gc.cited_url])
                 present += 1
                 top1 += bool(urls[:1] == [gc.cited_url])
                 top3 += gc.cited_url in urls[:3]
@@ -96,22 +117,38 @@ def evaluate(grounds: list[Ground], settings: FindSettings) -> tuple[dict[str, f
                 accepted += 1
                 wrong_accepts += best.url != gc.cited_url
     total = sum(len(g.citations) for g in grounds)
-    return {
-        "citations": total,
-        "page in archive": present,
-        "top-1": top1 / present if present else 0.0,
-        "top-3": top3 / present if present else 0.0,
-        "best at or above threshold": above,
-        "precision at threshold": above_right / above if above else 1.0,
-        "page absent but best at or above threshold": absent_above,
-        "accepted": accepted,
-        "wrong accepts": wrong_accepts,
-    }, samples
+    return (
+        {
+            "citations": total,
+            "page in archive": present,
+            "top-1": top1 / present if present else 0.0,
+            "top-3": top3 / present if present else 0.0,
+            "best at or above threshold": above,
+            "precision at threshold": above_right / above if above else 1.0,
+            "page absent but best at or above threshold": absent_above,
+            "accepted": accepted,
+            "wrong accepts": wrong_accepts,
+            **{
+                f"candidates scoring {bins[i]:.1f}-{min(bins[i + 1], 1.0):.1f}, the cited page": (
+                    f"{right}/{n}"
+                )
+                for i, (n, right) in enumerate(reliability)
+            },
+            **{
+                f"top-1 for citation style {s} (see citation_context)": f"{right}/{n}"
+                for s, (n, right) in sorted(by_style.items())
+            },
+        },
+        samples,
+        shown,
+    )
 
 
-def fit(samples: list[tuple[dict[str, float], int]], steps: int = 4000) -> tuple[dict, float]:
+def fit(
+    samples: Samples, steps: int = 4000, names: list[str] | None = None
+) -> tuple[dict[str, float], float]:
     """Logistic regression by batch gradient descent with a light L2 penalty."""
-    names = list(scoring.WEIGHTS)
+    names = names or list(scoring.WEIGHTS)
     w = dict.fromkeys(names, 0.0)
     b = 0.0
     rate, l2, n = 0.5, 1e-3, len(samples)
@@ -128,7 +165,12 @@ def fit(samples: list[tuple[dict[str, float], int]], steps: int = 4000) -> tuple
         for k in names:
             w[k] -= rate * (grad[k] / n + l2 * w[k])
         b -= rate * gb / n
-    return {k: round(v, 2) for k, v in w.items()}, round(b, 2)
+    return dict(w), b
+
+
+def linear(values: dict[str, float]) -> float:
+    """The score's linear predictor (before the logistic) with the current weights."""
+    return scoring.INTERCEPT + sum(scoring.WEIGHTS[k] * values.get(k, 0.0) for k in scoring.WEIGHTS)
 
 
 def main() -> None:
@@ -144,23 +186,31 @@ def main() -> None:
     if args.fit:
         # Every capture in each citation's window is a sample, not only those the first
         # pass would fetch, so pages dated other days are represented too.
-        _, samples = evaluate(calibrate, dataclasses.replace(settings, fetch_limit=10_000))
+        wide = dataclasses.replace(settings, fetch_limit=10_000)
+        _, samples, _ = evaluate(calibrate, wide)
         weights, intercept = fit(samples)
         scoring.WEIGHTS.update(weights)
         scoring.INTERCEPT = intercept
-        print(f"fitted on {len(samples)} captures: WEIGHTS = {weights}")
-        print(f"INTERCEPT = {intercept}")
+        # Then Platt scaling on the candidates a person is shown (the top three of each
+        # citation), so a score reads as the chance that candidate is the cited page.
+        _, _, shown = evaluate(calibrate, settings)
+        scale, shift = fit([({"z": linear(v)}, y) for v, y in shown], names=["z"])
+        scoring.WEIGHTS.update({k: round(v * scale["z"], 2) for k, v in scoring.WEIGHTS.items()})
+        scoring.INTERCEPT = round(intercept * scale["z"] + shift, 2)
+        print(f"fitted on {len(samples)} captures, scaled on {len(shown)} shown candidates:")
+        print(f"WEIGHTS = {scoring.WEIGHTS}")
+        print(f"INTERCEPT = {scoring.INTERCEPT}")
         chosen = scoring.THRESHOLD
-        for threshold in [t / 20 for t in range(10, 20)]:
+        for threshold in [t / 20 for t in range(4, 20)]:
             scoring.THRESHOLD = threshold
-            figures, _ = evaluate(calibrate, settings)
+            figures, _, _ = evaluate(calibrate, settings)
             print(
                 f"  threshold {threshold:.2f}: precision {figures['precision at threshold']:.3f}"
                 f" over {figures['best at or above threshold']} citations"
             )
         scoring.THRESHOLD = chosen
     for label, grounds in (("calibration", calibrate), ("held-out", holdout)):
-        figures, _ = evaluate(grounds, settings)
+        figures, _, _ = evaluate(grounds, settings)
         print(f"{label} split:")
         for key, value in figures.items():
             print(f"  {key}: {value:.3f}" if isinstance(value, float) else f"  {key}: {value}")

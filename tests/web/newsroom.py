@@ -112,6 +112,8 @@ class GroundCitation:
     citation: Citation
     cited_url: str
     outlet: str
+    style: int
+    """How the report cites it (:func:`citation_context`)."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -151,13 +153,20 @@ def _story(rng: random.Random, place: int | None = None, program: int | None = N
     )
 
 
+def story_title(story: Story, language: str) -> str:
+    """The article's headline."""
+    if language == "zh":
+        return f"{PLACES[story.place][1]}{PROGRAMS[story.program][1]}工作取得新成效"
+    return f"{PLACES[story.place][0]} reports progress in {PROGRAMS[story.program][0]}"
+
+
 def page_html(story: Story, day: dt.date, language: str, rng: random.Random) -> str:
     """An article page reporting ``story``, with navigation and footer around it."""
     place_en, place_zh = PLACES[story.place]
     program_en, program_zh = PROGRAMS[story.program]
     term_en, term_zh = TERMS[story.term]
+    title = story_title(story, language)
     if language == "zh":
-        title = f"{place_zh}{program_zh}工作取得新成效"
         body = [
             f"{day.year}年{day.month}月{day.day}日，{place_zh}地区召开{program_zh}工作推进会。",
             f"今年以来，{place_zh}累计实现{program_zh}{_zh_count(story.people)}人次，"
@@ -166,7 +175,6 @@ def page_html(story: Story, day: dt.date, language: str, rng: random.Random) -> 
             *rng.sample(FILLER_ZH, 3),
         ]
     else:
-        title = f"{place_en} reports progress in {program_en}"
         body = [
             f"{place_en} held a meeting on {program_en} on {day:%B} {day.day}, {day.year}.",
             f"So far this year {place_en} has recorded {_en_count(story.people)} people in"
@@ -257,11 +265,15 @@ def build_ground(
                 home = f"<html><head><title>{outlet.name}</title></head><body>首页</body></html>"
                 records.append(Record(f"http://{outlet.host}/", _ts(when, rng), home.encode()))
             cid = f"{outlet.name.lower().replace(' ', '-')}-{seed}-{d_index}"
+            # Reports give the headline now and then: in English for an English outlet,
+            # in Chinese (in a note) for a Chinese one.
+            titled = rng.random() < (0.5 if outlet.language == "en" else 0.3)
             citation = Citation(
                 id=cid,
                 source=outlet.name,
                 date=day.isoformat(),
+                title=story_title(cited, outlet.language) if titled else "",
                 context=citation_context(cited, style),
             )
-            citations.append(GroundCitation(citation, cited_url, outlet.name))
+            citations.append(GroundCitation(citation, cited_url, outlet.name, style))
     return Ground(records, citations)
