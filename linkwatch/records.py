@@ -11,7 +11,7 @@ import csv
 import dataclasses
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from linkwatch.errors import CitationsFileError
@@ -185,11 +185,16 @@ def _check_row(path: Path, lineno: int, values: dict[str, str]) -> None:
 
 def citations_to_csv(citations: Iterable[Citation]) -> str:
     """Render records as CSV text with the :data:`COLUMNS` header (formulas neutralised)."""
+    return rows_to_csv(COLUMNS, (c.as_row() for c in citations))
+
+
+def rows_to_csv(columns: Sequence[str], rows: Iterable[Mapping[str, str]]) -> str:
+    """CSV text with a ``columns`` header, one line per row, every cell's formula neutralised."""
     buf = io.StringIO(newline="")
-    writer = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
-    for c in citations:
-        writer.writerow({k: neutralise_cell(v) for k, v in c.as_row().items()})
+    for row in rows:
+        writer.writerow({k: neutralise_cell(v) for k, v in row.items()})
     return buf.getvalue()
 
 

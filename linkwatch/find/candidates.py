@@ -17,7 +17,7 @@ from pathlib import Path
 
 from linkwatch.errors import CitationsFileError, InputError
 from linkwatch.fsutil import atomic_write_text
-from linkwatch.records import Citation, neutralise_cell, restore_cell
+from linkwatch.records import Citation, restore_cell, rows_to_csv
 
 #: The columns of candidates.csv, in order.
 CANDIDATE_COLUMNS: tuple[str, ...] = (
@@ -102,12 +102,7 @@ def read_candidates(path: Path) -> list[Candidate]:
 
 def candidates_to_csv(candidates: Iterable[Candidate]) -> str:
     """CSV text with the :data:`CANDIDATE_COLUMNS` header (formulas neutralised)."""
-    buf = io.StringIO(newline="")
-    writer = csv.DictWriter(buf, fieldnames=list(CANDIDATE_COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    for c in candidates:
-        writer.writerow({k: neutralise_cell(v) for k, v in c.as_row().items()})
-    return buf.getvalue()
+    return rows_to_csv(CANDIDATE_COLUMNS, (c.as_row() for c in candidates))
 
 
 def write_candidates(

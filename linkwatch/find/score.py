@@ -14,6 +14,7 @@ above :data:`THRESHOLD` are the cited page at least 95% of the time.
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime as dt
 import functools
@@ -55,61 +56,12 @@ _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}")
 _QUOTED = re.compile(r"[“\"]([^”\"]{3,120})[”\"]")
 _NAME = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)*)\b")
 _WORD = re.compile(r"[a-z]{4,}")
+#: Capitalised words that start sentences, not names.
 _NOT_NAMES = frozenset(
-    [
-        "The",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "From",
-        "Since",
-        "After",
-        "Before",
-        "During",
-        "While",
-        "When",
-        "Where",
-        "Which",
-        "In",
-        "On",
-        "At",
-        "By",
-        "For",
-        "With",
-        "And",
-        "But",
-        "Or",
-        "Of",
-        "To",
-        "As",
-        "It",
-        "Its",
-        "Their",
-        "They",
-        "He",
-        "She",
-        "We",
-        "Our",
-        "A",
-        "An",
-        "According",
-        "However",
-        "Moreover",
-        "Meanwhile",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ]
+    {w.capitalize() for w in STOPWORDS}
+    | set(calendar.month_name[1:])
+    | {"According", "However", "Moreover", "Meanwhile", "Since", "After", "Before", "During"}
+    | {"While", "When", "Where", "Which", "These", "Those", "Their", "They", "Our"}
 )
 
 
