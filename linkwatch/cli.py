@@ -871,13 +871,14 @@ def find_command(
             dry_run=dry_run,
             picks=picks,
             db=db,
+            progress=lambda found: typer.echo(found.verdict(), err=True),
         )
     except LinkwatchError as exc:
         _die(str(exc), exc.exit_code)
     if dry_run:
         for plan in outcome.plans:
             typer.echo(plan.describe())
-    for line in (*outcome.notes, *(f.verdict() for f in outcome.found), *outcome.refused):
+    for line in (*outcome.notes, *outcome.refused):
         typer.echo(line, err=True)
     typer.echo(outcome.summary(), err=True)
     if outcome.inconclusive:

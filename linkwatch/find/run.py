@@ -22,9 +22,17 @@ from linkwatch.archives.choose import parse_target
 from linkwatch.archives.config import ArchiveOptions
 from linkwatch.archives.lookup import ArchiveSession, ArchiveUnavailable
 from linkwatch.archives.memento import parse_cited_capture
-from linkwatch.client import DEFAULT_USER_AGENT, ClientConfig, make_client
+from linkwatch.client import DEFAULT_USER_AGENT, ClientConfig, make_client, run_async
 from linkwatch.compare.text import PageText
-from linkwatch.find.candidates import Candidate
+from linkwatch.errors import InputError
+from linkwatch.find.candidates import (
+    Candidate,
+    accept,
+    best_to_accept,
+    candidates_path,
+    read_candidates,
+    write_candidates,
+)
 from linkwatch.find.index import (
     IndexCapture,
     IndexSource,
@@ -33,9 +41,17 @@ from linkwatch.find.index import (
     is_section_page,
 )
 from linkwatch.find.outlets import Outlet, OutletRegistry, line_to_add
-from linkwatch.find.score import THRESHOLD, Clues, clues_for, has_evidence, judge_page, url_prior
-from linkwatch.records import Citation
-from linkwatch.store.db import Store
+from linkwatch.find.score import (
+    ACCEPT_MARGIN,
+    THRESHOLD,
+    Clues,
+    clues_for,
+    has_evidence,
+    judge_page,
+    url_prior,
+)
+from linkwatch.records import Citation, read_citations, write_citations
+from linkwatch.store.db import Store, default_db_path
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -266,8 +282,10 @@ class Finder:
         """Requests sent to archives so far."""
         return sum(s.session.requests for s in self.sources)
 
-    async def run(self, plans: Sequence[Plan]) -> list[Found]:
-        """Search every plan that is not skipped."""
+    async def run(
+        self, plans: Sequence[Plan], on_found: Callable[[Found], None] | None = None
+    ) -> list[Found]:
+        """Search every plan that is not skipped; ``on_found`` hears of each as it is done."""
         todo = [p for p in plans if not p.skip]
         store = Store(self._db, lock=False) if self._db is not None and todo else None
         client = make_client(
@@ -286,7 +304,13 @@ class Finder:
                         self.sources.append(source)
                     else:
                         self.notes.append(note)
-            return [await self._one(plan) for plan in todo]
+            out = []
+            for plan in todo:
+                found = await self._one(plan)
+                if on_found is not None:
+                    on_found(found)
+                out.append(found)
+            return out
         finally:
             await client.aclose()
             if store is not None:
@@ -410,24 +434,15 @@ def run_find(
     picks: Sequence[tuple[str, int]] = (),
     db: Path | None = None,
     user_agent: str = DEFAULT_USER_AGENT,
+    progress: Callable[[Found], None] | None = None,
 ) -> FindOutcome:
     """Plan, search, write candidates.csv and accept, as ``linkwatch find`` does.
 
+    Each citation's candidates are written to candidates.csv as soon as it is searched,
+    so an interrupted run keeps what it found; ``progress`` hears of each citation too.
     ``picks`` (``--accept ID:RANK``) accept rows of an existing candidates.csv without
     searching. Raises :class:`linkwatch.errors.InputError` for bad input.
     """
-    from linkwatch.errors import InputError
-    from linkwatch.find.candidates import (
-        accept,
-        best_to_accept,
-        candidates_path,
-        read_candidates,
-        write_candidates,
-    )
-    from linkwatch.find.score import ACCEPT_MARGIN
-    from linkwatch.records import read_citations, write_citations
-    from linkwatch.store.db import default_db_path
-
     citations = read_citations(citations_file)
     wanted = set(ids)
     unknown = sorted(wanted - {c.id for c in citations})
@@ -452,14 +467,14 @@ def run_find(
     finder = Finder(
         archives, settings, db=db or default_db_path(citations_file), user_agent=user_agent
     )
-    found = _run(finder, plans)
-    written = (
-        write_candidates(
-            path, {f.plan.citation.id: f.candidates for f in found}, [c.id for c in citations]
-        )
-        if found
-        else []
-    )
+    order = [c.id for c in citations]
+
+    def keep(found: Found) -> None:
+        write_candidates(path, {found.plan.citation.id: found.candidates}, order)
+        if progress is not None:
+            progress(found)
+
+    found = run_async(finder.run(plans, keep))
     notes = [*finder.notes, *(n for f in found for n in f.notes)]
     done: list[str] = []
     refused: list[str] = []
@@ -476,15 +491,9 @@ def run_find(
     return FindOutcome(
         plans,
         found,
-        path if written or found else None,
+        path if found else None,
         done,
         refused,
         notes,
         finder.requests,
     )
-
-
-def _run(finder: Finder, plans: Sequence[Plan]) -> list[Found]:
-    from linkwatch.client import run_async
-
-    return run_async(finder.run(plans))
