@@ -450,6 +450,10 @@ def run_find(
         raise InputError(f"{citations_file}: no citation with id {unknown[0]!r}")
     chosen = [c for c in citations if not wanted or c.id in wanted]
     plans = plan_find(chosen, registry, settings.window)
+    planned = {p.citation.id for p in plans}
+    linked = [
+        f"{c.id}: has a URL or DOI: nothing to find" for c in chosen if c.id in wanted - planned
+    ]
     path = candidates_path(citations_file)
     if picks:
         rows = {(c.id, c.rank): c for c in read_candidates(path)}
@@ -463,7 +467,7 @@ def run_find(
             write_citations(citations_file, updated)
         return FindOutcome(plans, [], None, taken, declined)
     if dry_run:
-        return FindOutcome(plans, [])
+        return FindOutcome(plans, [], notes=linked)
     finder = Finder(
         archives, settings, db=db or default_db_path(citations_file), user_agent=user_agent
     )
@@ -475,7 +479,8 @@ def run_find(
             progress(found)
 
     found = run_async(finder.run(plans, keep))
-    notes = [*finder.notes, *(n for f in found for n in f.notes)]
+    unknown_outlets = [p.describe() for p in plans if p.skip.startswith("unknown outlet")]
+    notes = [*linked, *unknown_outlets, *finder.notes, *(n for f in found for n in f.notes)]
     done: list[str] = []
     refused: list[str] = []
     if settings.accept_above is not None:

@@ -69,7 +69,9 @@ def _check_found(ground: Ground, rows: list[dict[str, str]], stderr: str) -> Non
             assert f"{cid}: no candidate above {THRESHOLD} among" in stderr
     assert found >= 2
     assert all(len([r for r in rows if r["id"] == i]) <= 3 for i in best)
-    assert "hotan-county-1: unknown outlet 'Hotan County'" not in stderr  # only with --dry-run
+    assert 'hotan-county-1: unknown outlet \'Hotan County\': add "Hotan County" = ["DOMAIN"]' in (
+        stderr
+    )
 
 
 def test_find_proposes_the_cited_pages_from_the_pywb_index(
@@ -171,11 +173,12 @@ def test_memento_only_archives_are_skipped_with_a_note(
         + _pywb(local_archive),
     )
     result = runner.invoke(
-        app, ["find", str(citations), "--ids", newsroom.citations[0].citation.id]
+        app, ["find", str(citations), "--ids", newsroom.citations[0].citation.id, "--ids", "given"]
     )
     assert result.exit_code == 0, result.output
     assert "other: Memento-only archive (no CDX index at" in result.stderr
     assert "today: Memento-only archive (no CDX index): skipped" in result.stderr
+    assert "given: has a URL or DOI: nothing to find" in result.stderr
     assert {r["id"] for r in _candidates(tmp_path)} == {newsroom.citations[0].citation.id}
 
 
