@@ -39,6 +39,7 @@ from linkwatch.find.index import (
     domain_captures,
     index_source,
     is_section_page,
+    page_key,
 )
 from linkwatch.find.outlets import Outlet, OutletRegistry, line_to_add
 from linkwatch.find.score import (
@@ -348,7 +349,7 @@ class Finder:
                 answered += 1
                 for cap in self._answers[key]:
                     if plan.outlet.owns(cap.host):
-                        captures.setdefault(cap.original.split("://", 1)[-1], cap)
+                        captures.setdefault(page_key(cap.original), cap)
         candidates, fetched = await rank_captures(
             plan, list(captures.values()), self._page, self.settings
         )
