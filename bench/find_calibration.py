@@ -9,7 +9,7 @@ precision of candidates at or above the threshold, and wrong accepts with
 calibration split first (plain gradient descent, L2) and printed for ``score.py``.
 
 Usage: .venv/bin/python bench/find_calibration.py [--fit] [--calibrate-seed 20231027]
-       [--holdout-seed 20240201] [--splits 6]
+       [--holdout-seed 20240201] [--splits 6] [--days-per-outlet 3] [--pages-per-day 30]
 """
 
 from __future__ import annotations
@@ -179,10 +179,13 @@ def main() -> None:
     parser.add_argument("--calibrate-seed", type=int, default=20231027)
     parser.add_argument("--holdout-seed", type=int, default=20240201)
     parser.add_argument("--splits", type=int, default=6, help="Grounds per split.")
+    parser.add_argument("--days-per-outlet", type=int, default=3)
+    parser.add_argument("--pages-per-day", type=int, default=30)
     args = parser.parse_args()
     settings = FindSettings()
-    calibrate = [build_ground(args.calibrate_seed + i) for i in range(args.splits)]
-    holdout = [build_ground(args.holdout_seed + i) for i in range(args.splits)]
+    shape = {"days_per_outlet": args.days_per_outlet, "pages_per_day": args.pages_per_day}
+    calibrate = [build_ground(args.calibrate_seed + i, **shape) for i in range(args.splits)]
+    holdout = [build_ground(args.holdout_seed + i, **shape) for i in range(args.splits)]
     if args.fit:
         # Every capture in each citation's window is a sample, not only those the first
         # pass would fetch, so pages dated other days are represented too.
