@@ -844,19 +844,8 @@ def find_command(
     from linkwatch.find.run import run_find
     from linkwatch.find.settings import resolve_find
 
-    given = {
-        name: value
-        for name, value in (
-            ("top", top),
-            ("window", window),
-            ("accept_above", accept_above),
-            ("outlets_file", outlets),
-        )
-        if getattr(
-            ctx.get_parameter_source(name if name != "outlets_file" else "outlets"), "name", ""
-        )
-        == "COMMANDLINE"
-    }
+    named = {"top": top, "window": window, "accept_above": accept_above, "outlets": outlets}
+    given = {k: v for k, v in named.items() if _on_command_line(ctx, k)}
     try:
         if accept and (dry_run or accept_above is not None):
             _die("--accept cannot be combined with --dry-run or --accept-above")
@@ -883,6 +872,11 @@ def find_command(
     typer.echo(outcome.summary(), err=True)
     if outcome.inconclusive:
         raise typer.Exit(int(ExitCode.INCONCLUSIVE))
+
+
+def _on_command_line(ctx: typer.Context, param: str) -> bool:
+    """Whether ``param`` was given on the command line (not a default or the environment)."""
+    return getattr(ctx.get_parameter_source(param), "name", "") == "COMMANDLINE"
 
 
 def main() -> None:

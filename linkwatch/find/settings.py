@@ -31,14 +31,16 @@ def resolve_find(
     archive_only: bool,
 ) -> FindSetup:
     """Build the run's settings; ``given`` holds the :class:`FindSettings` fields set on the
-    command line. Raises :class:`ConfigError` or :class:`InputError` naming the problem."""
+    command line (``outlets`` for ``outlets_file``). Raises :class:`ConfigError` or
+    :class:`InputError` naming the problem."""
     from linkwatch.check import CheckOptions
     from linkwatch.config import RunSettings, load_config
 
     if archive_only and not archive_specs:
         raise InputError("--archive-only needs at least one --archive NAME=URL")
     config = load_config(config_path, citations=citations)
-    command = config.build(FindCommandSettings, {f"find.{k}": v for k, v in given.items()})
+    fields = {"outlets_file" if k == "outlets" else k: v for k, v in given.items()}
+    command = config.build(FindCommandSettings, {f"find.{k}": v for k, v in fields.items()})
     settings = command.find
     for name in ("top", "window", "fetch_limit", "page_size", "max_pages"):
         value = getattr(settings, name)

@@ -205,3 +205,16 @@ def test_find_options_come_from_the_config_file(newsroom: Ground, tmp_path: Path
     )
     bad = runner.invoke(app, ["find", str(citations), "--top", "0"])
     assert bad.exit_code == 2 and "--top: 0 is out of range" in bad.stderr
+
+
+def test_outlets_file_on_the_command_line_adds_an_outlet(newsroom: Ground, tmp_path: Path) -> None:
+    citations = _citations(tmp_path, newsroom)
+    mine = tmp_path / "mine.toml"
+    mine.write_text('[outlets]\n"Hotan County" = ["hetian.example.cn"]\n', encoding="utf-8")
+    result = runner.invoke(app, ["find", str(citations), "--dry-run", "--outlets", str(mine)])
+    assert result.exit_code == 0, result.output
+    assert "hotan-county-1: Hotan County → hetian.example.cn, captures 2023-10-04…06" in (
+        result.stdout
+    )
+    missing = runner.invoke(app, ["find", str(citations), "--outlets", str(tmp_path / "no")])
+    assert missing.exit_code == 2 and "no such outlets file" in missing.stderr
