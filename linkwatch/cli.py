@@ -832,7 +832,8 @@ def find_command(
         Path | None, typer.Argument(help="The citations file (default: config, or citations.csv).")
     ] = None,
     ids: Annotated[
-        list[str] | None, typer.Option("--ids", help="Only this citation id (repeatable).")
+        list[str] | None,
+        typer.Option("--ids", help="Only these citation ids (repeatable, or comma-separated)."),
     ] = None,
     top: Annotated[int, typer.Option("--top", help="Candidates per citation.")] = 3,
     window: Annotated[
@@ -891,7 +892,7 @@ def find_command(
             setup.archives,
             setup.settings,
             setup.registry,
-            ids=ids or [],
+            ids=_split_words(ids),
             dry_run=dry_run,
             picks=picks,
             db=db,

@@ -173,7 +173,7 @@ def test_memento_only_archives_are_skipped_with_a_note(
         + _pywb(local_archive),
     )
     result = runner.invoke(
-        app, ["find", str(citations), "--ids", newsroom.citations[0].citation.id, "--ids", "given"]
+        app, ["find", str(citations), "--ids", f"{newsroom.citations[0].citation.id},given"]
     )
     assert result.exit_code == 0, result.output
     assert "other: Memento-only archive (no CDX index at" in result.stderr
