@@ -896,6 +896,7 @@ def find_command(
             dry_run=dry_run,
             picks=picks,
             db=db,
+            user_agent=setup.user_agent,
             progress=lambda found: typer.echo(found.verdict(), err=True),
         )
     except LinkwatchError as exc:

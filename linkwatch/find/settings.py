@@ -21,6 +21,8 @@ class FindSetup:
     archives: ArchiveOptions
     settings: FindSettings
     registry: OutletRegistry
+    user_agent: str
+    """The User-Agent of ``check`` (``user-agent`` in the config file)."""
 
 
 def resolve_find(
@@ -48,7 +50,8 @@ def resolve_find(
             raise InputError(f"--{name.replace('_', '-')}: {value} is out of range")
     if settings.accept_above is not None and not 0.0 <= settings.accept_above <= 1.0:
         raise InputError(f"--accept-above: {settings.accept_above} is not between 0 and 1")
-    base = config.build(CheckOptions).archives
+    check = config.build(CheckOptions)
+    base = check.archives
     added = tuple(parse_archive_option(spec) for spec in archive_specs)
     archives = added if archive_only else base.archives + added
     names = [a.name for a in archives]
@@ -62,4 +65,5 @@ def resolve_find(
         dataclasses.replace(base, archives=archives),
         settings,
         registry,
+        check.live.user_agent,
     )
