@@ -23,6 +23,7 @@ import math
 import re
 import tomllib
 
+from linkwatch.archives.choose import parse_target
 from linkwatch.compare.figures import Figure, figures_present, find_figures
 from linkwatch.compare.similarity import STOPWORDS
 from linkwatch.compare.text import PageText, normalise
@@ -123,15 +124,12 @@ def clues_for(citation: Citation) -> Clues:
     names = _names_in(text)
     words = frozenset(w for w in _WORD.findall(text.lower()) if w not in STOPWORDS)
     title_words = frozenset(w for w in _WORD.findall(citation.title.lower()) if w not in STOPWORDS)
+    target = parse_target(citation.date, "date")
     day = month = None
-    parts = citation.date.split("-")
-    try:
-        if len(parts) == 3:
-            day = dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
-        elif len(parts) == 2:
-            month = (int(parts[0]), int(parts[1]))
-    except ValueError:
-        pass
+    if target is not None and len(target.label) == len("2023-10-27"):
+        day = target.start.date()
+    elif target is not None and len(target.label) == len("2023-10"):
+        month = (target.start.year, target.start.month)
     return Clues(
         figures=tuple(find_figures(text)),
         terms=terms,
