@@ -68,7 +68,9 @@ def _root(
 def extract_command(
     reports: Annotated[
         list[Path],
-        typer.Argument(help="Report files (text, HTML or Markdown).", show_default=False),
+        typer.Argument(
+            help="Report files (text, HTML, Markdown, Word .docx or PDF).", show_default=False
+        ),
     ],
     output: Annotated[
         Path, typer.Option("-o", "--output", help="The citations file to write or merge into.")
@@ -78,7 +80,7 @@ def extract_command(
         typer.Option("--published", help="Publication date YYYY-MM-DD (dates year-less ones)."),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", help="auto, text, html or markdown.")
+        str, typer.Option("--format", help="auto, text, html, markdown, docx or pdf.")
     ] = "auto",
 ) -> None:
     """Parse reports into citation records (citations.csv), keeping hand-edited values.
@@ -94,7 +96,7 @@ def extract_command(
         try:
             chosen = Format(fmt.lower())
         except ValueError:
-            _die(f"--format {fmt!r}: choose auto, text, html or markdown")
+            _die(f"--format {fmt!r}: choose auto, text, html, markdown, docx or pdf")
         date = parse_published(published) if published is not None else None
         summary = extract_to_csv(reports, output, published=date, fmt=chosen)
     except LinkwatchError as exc:

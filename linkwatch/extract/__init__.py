@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from linkwatch.extract.core import (
     Extraction,
-    Format,
     citation_id,
     detect_format,
     extract_file,
     extract_reports,
     extract_text,
 )
+from linkwatch.extract.document import Format
 from linkwatch.extract.reading import decode_report, read_report
 from linkwatch.extract.tocsv import ExtractSummary, extract_to_csv, parse_published
 

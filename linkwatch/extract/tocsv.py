@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from linkwatch.errors import InputError, OutputError
-from linkwatch.extract.core import Extraction, Format, extract_reports
+from linkwatch.extract.core import Extraction, extract_reports
+from linkwatch.extract.document import Format
 from linkwatch.records import MergeResult, merge_citations, read_citations, write_citations
 
 

@@ -1,0 +1,431 @@
+"""PDF reports: the text layer in reading order, with link annotations kept on their words.
+
+pdfminer.six's layout analysis groups characters into lines and text boxes and orders the
+boxes column by column. On top of it this module drops running headers, footers and page
+numbers (lines near the top or bottom edge that recur on many pages), reads small-print
+boxes at the foot of a page as footnotes, takes large short lines as headings, and joins
+lines into paragraphs: a word hyphenated at a line end is rejoined, and so is a URL broken
+over two lines (exactly, where a link annotation covers both parts). Why pdfminer.six: see
+``docs/design.md``.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import io
+import re
+from collections.abc import Iterable, Iterator
+
+from linkwatch.errors import ReportError
+from linkwatch.extract.document import (
+    NOTES_HEADING_RE,
+    Block,
+    BlockBuilder,
+    Document,
+    Link,
+    split_label,
+)
+from linkwatch.extract.text import dateline
+from linkwatch.extract.urls import URL_RE
+
+_PAGE_NUMBER = re.compile(
+    r"^\W*(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?\W*$|^\W*[ivxlc]{1,6}\W*$", re.IGNORECASE
+)
+_NOTE_START = re.compile(r"^\s*(?:\[\d{1,4}\]|\d{1,4}[.)]?\s|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)")
+_LABEL_ONLY = re.compile(r"^\s*(?:\[\d{1,4}\]|\(?\d{1,4}[.)]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*$")
+_SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]\s*$")
+# The characters a URL may be broken after without a hyphen being added.
+_URL_BREAK = "/-_.?=&#%~+:"
+# Typographic ligatures back to letters; the arrow a web page's footnote links back with.
+_LIGATURES = str.maketrans(
+    {
+        "ﬀ": "ff",
+        "ﬁ": "fi",
+        "ﬂ": "fl",
+        "ﬃ": "ffi",
+        "ﬄ": "ffl",
+        "ﬅ": "st",
+        "ﬆ": "st",
+        "↩": None,
+        "\ufe0e": None,
+    }
+)
+#: How close to the top or bottom edge (a fraction of the page height) running heads sit.
+EDGE = 0.09
+
+
+@dataclasses.dataclass(slots=True)
+class _Line:
+    """One line of a page: its text, box, character size and the link under each character."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size: float
+    hrefs: list[str]
+    bold: bool = False
+
+
+@dataclasses.dataclass(slots=True)
+class _Box:
+    lines: list[_Line]
+
+    @property
+    def text(self) -> str:
+        return " ".join(line.text for line in self.lines)
+
+    @property
+    def size(self) -> float:
+        return max((line.size for line in self.lines), default=0.0)
+
+
+@dataclasses.dataclass(slots=True)
+class _Page:
+    number: int
+    height: float
+    boxes: list[_Box]
+
+
+def _open(raw: bytes, name: str) -> Iterator[_Page]:
+    """The pages of the PDF, each as text boxes in pdfminer's reading order."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LAParams, LTTextBox
+    from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(raw)))
+    except PDFPasswordIncorrect as exc:
+        raise ReportError(f"{name}: encrypted PDF: it needs a password to open") from exc
+    except Exception as exc:  # pdfminer raises many kinds for a damaged file
+        raise ReportError(f"{name}: damaged PDF ({type(exc).__name__}: {exc})") from exc
+    resources = PDFResourceManager(caching=True)
+    device = PDFPageAggregator(resources, laparams=LAParams(line_margin=0.5, boxes_flow=0.5))
+    interpreter = PDFPageInterpreter(resources, device)
+    try:
+        for number, page in enumerate(PDFPage.create_pages(document), start=1):
+            interpreter.process_page(page)
+            layout = device.get_result()
+            links = _link_rects(page.annots)
+            boxes = [
+                _Box([_line(line, links) for line in box if hasattr(line, "__iter__")])
+                for box in layout
+                if isinstance(box, LTTextBox)
+            ]
+            boxes = [box for box in boxes if box.text.strip()]
+            yield _Page(number, float(layout.height), boxes)
+    except ReportError:
+        raise
+    except Exception as exc:
+        raise ReportError(f"{name}: damaged PDF ({type(exc).__name__}: {exc})") from exc
+
+
+def _link_rects(annots: object) -> list[tuple[float, float, float, float, str]]:
+    """``(x0, y0, x1, y1, uri)`` for every link annotation with a URI action on a page."""
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.psparser import PSLiteral
+
+    out: list[tuple[float, float, float, float, str]] = []
+    annots = resolve1(annots)
+    if not isinstance(annots, list):
+        return out
+    for ref in annots:
+        annot = resolve1(ref)
+        if not isinstance(annot, dict):
+            continue
+        subtype = resolve1(annot.get("Subtype"))
+        if not isinstance(subtype, PSLiteral) or subtype.name != "Link":
+            continue
+        action = resolve1(annot.get("A"))
+        if not isinstance(action, dict):
+            continue
+        uri = resolve1(action.get("URI"))
+        rect = resolve1(annot.get("Rect"))
+        if not isinstance(uri, bytes | str) or not isinstance(rect, list) or len(rect) != 4:
+            continue
+        href = uri.decode("utf-8", "replace") if isinstance(uri, bytes) else uri
+        x0, y0, x1, y1 = (float(resolve1(v)) for v in rect)
+        out.append((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1), href.strip()))
+    return out
+
+
+def _line(line: Iterable[object], links: list[tuple[float, float, float, float, str]]) -> _Line:
+    from pdfminer.layout import LTChar
+
+    parts: list[str] = []
+    hrefs: list[str] = []
+    sizes: list[float] = []
+    char_sizes: list[float] = []
+    bold = 0
+    for item in line:
+        text = item.get_text() if hasattr(item, "get_text") else ""
+        href = ""
+        size = 0.0
+        if isinstance(item, LTChar):
+            size = item.size
+            sizes.append(size)
+            bold += "bold" in item.fontname.lower()
+            cx, cy = (item.x0 + item.x1) / 2, (item.y0 + item.y1) / 2
+            for x0, y0, x1, y1, uri in links:
+                if x0 <= cx <= x1 and y0 <= cy <= y1:
+                    href = uri
+                    break
+        text = text.replace("\n", "").translate(_LIGATURES)
+        for ch in text:
+            parts.append(ch)
+            hrefs.append(href)
+            char_sizes.append(size)
+    sizes.sort()
+    median = sizes[len(sizes) // 2] if sizes else 0.0
+    # Note marks set small beside a word ("downstream.¹") are not words of the sentence.
+    keep = [
+        i
+        for i, ch in enumerate(parts)
+        if not (ch.isdigit() and 0 < char_sizes[i] < median * 0.9 and i > 0)
+    ]
+    if len(keep) < len(parts):
+        parts = [parts[i] for i in keep]
+        hrefs = [hrefs[i] for i in keep]
+    # Trailing spaces carry no link and no text.
+    while parts and parts[-1].isspace():
+        parts.pop()
+        hrefs.pop()
+    box = getattr(line, "bbox", (0.0, 0.0, 0.0, 0.0))
+    return _Line(
+        "".join(parts),
+        float(box[0]),
+        float(box[1]),
+        float(box[2]),
+        float(box[3]),
+        median,
+        hrefs,
+        bold * 2 > len(sizes),
+    )
+
+
+def _running_heads(pages: list[_Page]) -> set[str]:
+    """Lines near a page edge that recur on at least 40% of the pages (digits ignored)."""
+    if len(pages) < 2:
+        return set()
+    counts: collections.Counter[str] = collections.Counter()
+    for page in pages:
+        seen = {
+            _head_key(line.text) for box in page.boxes for line in box.lines if _at_edge(line, page)
+        }
+        counts.update(seen)
+    needed = max(2, -(-len(pages) * 2 // 5))
+    return {key for key, n in counts.items() if n >= needed and key}
+
+
+def _head_key(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
+
+
+def _at_edge(line: _Line, page: _Page) -> bool:
+    return line.y0 >= page.height * (1 - EDGE) or line.y1 <= page.height * EDGE
+
+
+def _body_size(pages: list[_Page]) -> float:
+    """The character size most of the text is set in."""
+    weights: collections.Counter[float] = collections.Counter()
+    for page in pages:
+        for box in page.boxes:
+            for line in box.lines:
+                weights[round(line.size, 1)] += len(line.text)
+    return weights.most_common(1)[0][0] if weights else 0.0
+
+
+@dataclasses.dataclass(slots=True)
+class _Text:
+    """Text being joined from lines, with the link of each character."""
+
+    chars: list[str] = dataclasses.field(default_factory=list)
+    hrefs: list[str] = dataclasses.field(default_factory=list)
+    page: int = 0
+    last: _Line | None = None
+
+    def add_line(self, line: _Line) -> None:
+        if not line.text:
+            return
+        if self.chars:
+            self._join(line)
+        self.chars.extend(line.text)
+        self.hrefs.extend(line.hrefs)
+        self.last = line
+
+    def runs_on_to(self, line: _Line) -> bool:
+        """Whether ``line`` sits just below the last line, at the same indent: the same
+        paragraph, even where the layout analysis started a new box."""
+        last = self.last
+        if last is None:
+            return False
+        height = max(last.y1 - last.y0, 1.0)
+        return abs(line.x0 - last.x0) <= 2 and 0 <= last.y0 - line.y1 <= height * 0.6
+
+    def _join(self, line: _Line) -> None:
+        last_href = self.hrefs[-1]
+        if last_href and line.hrefs and line.hrefs[0] == last_href and " " not in last_href:
+            # One link annotation over both lines: the text was broken inside it.
+            if self.chars[-1] == "-" and not _continues_with_hyphen(last_href, self.chars):
+                self.chars.pop()
+                self.hrefs.pop()
+            return
+        tail = "".join(self.chars[-200:])
+        word = tail.rsplit(" ", 1)[-1]
+        first = line.text.split(" ", 1)[0]
+        if URL_RE.fullmatch(word) and word[-1] in _URL_BREAK and _url_like(first):
+            return  # a URL broken after one of its own characters
+        if (
+            len(word) > 2
+            and word.endswith("-")
+            and word[-2].isalpha()
+            and first[:1].islower()
+            and not URL_RE.match(word)
+        ):
+            self.chars.pop()  # a word hyphenated at the line end
+            self.hrefs.pop()
+            return
+        self.chars.append(" ")
+        self.hrefs.append("")
+
+    def result(self) -> tuple[str, list[Link]]:
+        """The joined text and its links (runs of characters under one annotation)."""
+        text = "".join(self.chars)
+        links: list[Link] = []
+        start = 0
+        for i in range(1, len(self.hrefs) + 1):
+            if i == len(self.hrefs) or self.hrefs[i] != self.hrefs[start]:
+                href = self.hrefs[start]
+                if href:
+                    end = i
+                    while end > start and text[end - 1] == " ":
+                        end -= 1
+                    if end > start:
+                        links.append(Link(start, end, href))
+                start = i
+        return text, links
+
+
+def _continues_with_hyphen(href: str, chars: list[str]) -> bool:
+    """Whether the hyphen ending a line is part of the link's own URL."""
+    tail = "".join(chars[-60:]).rsplit(" ", 1)[-1]
+    if not tail.startswith(("http", "www")):
+        return True  # the visible text is not the URL: keep what is written
+    return tail in href
+
+
+def _url_like(word: str) -> bool:
+    """A line start that continues a URL: no capital-led word, holds URL punctuation."""
+    return bool(word) and not word[0].isupper() and any(c in word for c in "/.-_=?&#%")
+
+
+def read_pdf(raw: bytes, name: str) -> Document:
+    """The blocks of a PDF report; raises :class:`ReportError` naming ``name`` when the PDF
+    is encrypted, damaged, or has no text layer (a scan)."""
+    pages = list(_open(raw, name))
+    if not any(page.boxes for page in pages):
+        raise ReportError(f"{name}: no text layer: run OCR first")
+    heads = _running_heads(pages)
+    body = _body_size(pages)
+    builder = BlockBuilder()
+    pending = _Text()
+    for page in pages:
+        notes: list[_Box] = []
+        boxes = []
+        for box in page.boxes:
+            lines = [
+                line
+                for line in box.lines
+                if not (
+                    _at_edge(line, page)
+                    and (_head_key(line.text) in heads or _PAGE_NUMBER.match(line.text))
+                )
+            ]
+            if lines:
+                boxes.append(_Box(lines))
+        lowest_body = min(
+            (b.lines[-1].y0 for b in boxes if b.size >= body * 0.95), default=page.height
+        )
+        for box in boxes:
+            if (
+                body
+                and box.size < body * 0.92
+                and box.lines[0].y1 <= lowest_body + 1
+                and _NOTE_START.match(box.lines[0].text)
+            ):
+                notes.append(box)
+                continue
+            text = box.text.strip()
+            if _is_heading(box, text, body, boxes):
+                _flush(builder, pending)
+                pending = _Text()
+                builder.heading_line(text)
+                continue
+            written = "".join(pending.chars)
+            if builder.in_notes:
+                continues = not _NOTE_START.match(text)
+            else:
+                continues = not _SENTENCE_END.search(written[-3:]) and (
+                    text[:1].islower() or pending.runs_on_to(box.lines[0])
+                )
+            # A label alone ("1." set apart from its note) belongs to the text after it.
+            if written and not continues and not _LABEL_ONLY.match(written):
+                _flush(builder, pending)
+                pending = _Text()
+            if not pending.chars:
+                pending.page = page.number
+            for line in box.lines:
+                pending.add_line(line)
+        _footnotes(builder, notes, page.number)
+    _flush(builder, pending)
+    top = "\n\n".join(b.text for b in builder.blocks[:40])
+    published = dateline(top)
+    return Document(builder.blocks, published, "dateline" if published else "")
+
+
+def _is_heading(box: _Box, text: str, body: float, boxes: list[_Box]) -> bool:
+    """Large short text, or a bold notes title alone on its row (not a table's header cell)."""
+    if len(text) > 200 or len(box.lines) > 3:
+        return False
+    if body and box.size >= body * 1.15:
+        return True
+    if not NOTES_HEADING_RE.match(text) or not all(line.bold for line in box.lines):
+        return False
+    top, bottom = box.lines[0].y1, box.lines[-1].y0
+    return not any(
+        other is not box and other.lines[0].y1 > bottom and other.lines[-1].y0 < top
+        for other in boxes
+    )
+
+
+def _flush(builder: BlockBuilder, pending: _Text) -> None:
+    if not pending.chars:
+        return
+    text, links = pending.result()
+    if builder.in_notes:
+        label, text, links = split_label(text, links)
+        builder.add(text, links, role="note", label=label, page=pending.page)
+    else:
+        builder.add(text, links, page=pending.page)
+
+
+def _footnotes(builder: BlockBuilder, boxes: list[_Box], page: int) -> None:
+    """Footnotes at the foot of a page: a new note starts at each line with a label."""
+    notes: list[_Text] = []
+    for box in boxes:
+        for line in box.lines:
+            if _NOTE_START.match(line.text) or not notes:
+                notes.append(_Text(page=page))
+            notes[-1].add_line(line)
+    for note in notes:
+        text, links = note.result()
+        label, text, links = split_label(text, links)
+        if text:
+            builder.blocks.append(
+                Block(text, role="note", heading="Footnotes", label=label, links=links, page=page)
+            )
