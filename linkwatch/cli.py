@@ -118,6 +118,26 @@ def extract_command(
     )
 
 
+def _citations_from(path: Path) -> Path:
+    """The citations file to read for ``path``: a report is extracted first (merged into the
+    citations.csv beside it); a summary line goes to stderr."""
+    from linkwatch.extract import citations_input
+
+    try:
+        given = citations_input(path)
+    except LinkwatchError as exc:
+        _die(str(exc), exc.exit_code)
+    if given.extracted is not None:
+        merge = given.extracted.merge
+        found = sum(len(e.citations) for e in given.extracted.extractions)
+        typer.echo(
+            f"extract: {path.name}: {found} citations into {given.citations}"
+            f" ({merge.added} new, {merge.kept} kept, {merge.removed} removed)",
+            err=True,
+        )
+    return given.citations
+
+
 # -- preserve: archive and robustify ---------------------------------------------------------
 
 
@@ -227,6 +247,9 @@ def archive_command(
         )
         if not source.is_file():
             _die(f"{source}: no such citations file")
+        if db is None:
+            source = _citations_from(source)
+            store_path = loaded.build(CheckOptions).db or default_db_path(source)
         with Store(store_path) as store:
             archiver = Archiver(store, options, citations_file=source)
             outcome = asyncio.run(archiver.run())
@@ -440,7 +463,7 @@ def check_command(
         _die(str(exc), exc.exit_code)
     verbosity = -1 if quiet else verbose or settings.verbosity
     _setup_logging(verbosity)
-    citations = settings.citations or Path("citations.csv")
+    citations = _citations_from(settings.citations or Path("citations.csv"))
     progress = (
         _CheckProgress() if sys.stderr.isatty() and not json_out and verbosity >= 0 else None
     )

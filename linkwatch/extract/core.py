@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from linkwatch.errors import InputError, ReportError
-from linkwatch.extract import parallel, parse
+from linkwatch.extract import notes, parallel, parse
 from linkwatch.extract.dates import PartialDate
 from linkwatch.extract.document import Block, Document, Format
 from linkwatch.extract.formats import detect_binary, read_binary
@@ -188,7 +188,7 @@ def _find(blocks: Sequence[Block]) -> list[tuple[Block, parse.Found]]:
     out: list[tuple[Block, parse.Found]] = []
     for block in blocks:
         if block.role == "note":
-            items = parse.notes(block)
+            items = notes.notes(block)
         else:
             kind = "caption" if block.role == "caption" else "inline"
             items, used = parse.parentheticals(block, kind)
