@@ -32,12 +32,19 @@ from linkwatch.extract.parse import (
     plausible_source,
     squash,
 )
-from linkwatch.extract.urls import DOI_RE, doi_of_url, find_urls, normalise_doi
+from linkwatch.extract.styles import (
+    URL_LABEL,
+    parse_author_date,
+    parse_nature,
+    parse_vancouver,
+    title_and_container,
+)
+from linkwatch.extract.urls import DOI_RE, clean_url, doi_of_url, find_urls, normalise_doi
 
 # Notes.
 _ACCESSED = re.compile(
-    r"[,.;(]?\s*\(?(?:last\s+)?(?:accessed|retrieved|viewed|consulted|visited)(?:\s+on)?\s*:?\s*"
-    r"(?P<date>" + DATE_ANY + r")\)?(?:,?\s*from\b)?",
+    r"[,.;(\[]?\s*[(\[]?(?:last\s+)?(?:accessed|retrieved|viewed|consulted|visited|cited)"
+    r"(?:\s+on)?\s*:?\s*(?P<date>" + DATE_ANY + r")\.?[)\]]?(?:,?\s*from\b)?",
     re.IGNORECASE,
 )
 _ALTERNATE = re.compile(
@@ -47,12 +54,15 @@ _ALTERNATE = re.compile(
     re.IGNORECASE,
 )
 _APA = re.compile(
-    r"(?P<authors>[^()]{1,200}?)\s*\((?P<date>(?:1[89]|20)\d\d[a-z]?(?:\s*,\s*[^()]{1,30})?|n\.\s?d\.)\)"
+    r"(?P<authors>[^()]{1,200}?)\s*\((?P<date>(?:1[89]|20)\d\d[a-z]?(?:\s*[-–]\s*\d{2,4})?"
+    r"(?:\s*,\s*[^()]{1,30})?|n\.\s?d\.)\)"
     r"\s*[.,:]?\s*(?P<rest>.*)$",
     re.DOTALL,
 )
 # The parenthesised date an APA entry needs; where none is, _APA cannot match.
-_APA_DATE = re.compile(r"\((?:(?:1[89]|20)\d\d[a-z]?(?:\s*,\s*[^()]{1,30})?|n\.\s?d\.)\)")
+_APA_DATE = re.compile(
+    r"\((?:(?:1[89]|20)\d\d[a-z]?(?:\s*[-–]\s*\d{2,4})?(?:\s*,\s*[^()]{1,30})?|n\.\s?d\.)\)"
+)
 # Where a new APA entry starts after a full stop: an author list (names, initials, "&",
 # "et al.") followed by "(2023)." or "(2023, September 18).". URLs and sentence-ending
 # words are not names, so a preceding "The New Yorker. https://…" is not taken in.
@@ -87,7 +97,7 @@ _LEADING = re.compile(
 # Letters that case-insensitive matching also takes for "i" and "s" (ı, İ, ſ): where none is
 # present, a lower-cased substring test tells whether a case-insensitive word can occur.
 _FOLDING = re.compile("[\u0130\u0131\u017f]")
-_ACCESSED_WORDS = ("accessed", "retrieved", "viewed", "consulted", "visited")
+_ACCESSED_WORDS = ("accessed", "retrieved", "viewed", "consulted", "visited", "cited")
 _SEE_WORDS = ("see", "cf.", "according", "reported", "quoted", "cited")
 _PLACE_PUBLISHER = re.compile(
     r"^[A-Z][\w’'.-]*(?:[ -][A-Z][\w’'.-]*){0,3}(?:,\s*[A-Z][\w.]*)?:\s+(?P<publisher>\S.*)$"
@@ -121,20 +131,35 @@ def _may_hold(text: str, words: tuple[str, ...]) -> bool:
     return any(word in lower for word in words) or _FOLDING.search(text) is not None
 
 
+_VOLUME_SEMICOLON = re.compile(r";(?=\s?\d)")
+_URLISH = re.compile(r"(?:https?://|www\.|doi\b|10\.\d{4,9}/)\S*", re.IGNORECASE)
+
+
 def _note_segments(text: str) -> list[tuple[int, int]]:
     """A note split into references: at top-level semicolons and where an APA entry begins."""
-    # Semicolons inside URLs do not separate references.
+    # Semicolons inside URLs and DOIs (``…3.0.CO;2-4``) do not separate references, nor do
+    # Vancouver's before a volume or a year (``2021;23(4)``, ``Geneva: WHO; 2019``).
     masked = text
     for s, e, url in find_urls(text):
         if ";" in url or "；" in url:
             masked = masked[:s] + url.replace(";", "_").replace("；", "_") + masked[e:]
+    if ";" in masked:
+        for match in DOI_RE.finditer(masked):
+            inner = clean_url(match.group())  # a ";" that ends the DOI still separates
+            end = match.start() + len(inner)
+            masked = masked[: match.start()] + inner.replace(";", "_") + masked[end:]
+        masked = _VOLUME_SEMICOLON.sub("_", masked)
     spans: list[tuple[int, int]] = []
     for seg_start, seg_end in _segments(masked, 0, len(masked)):
         cuts = [seg_start]
         # An entry starts only before a parenthesised date; most references have none.
         dated = _APA_DATE.search(masked, seg_start, seg_end) is not None
         for match in _APA_START.finditer(masked, seg_start, seg_end) if dated else ():
-            if match.start() > cuts[-1]:
+            # An APA entry goes on with a title after its "(2021)."; a year that ends the
+            # reference (Nature: "Water Policy 23, 812–830 (2021).") starts nothing.
+            close = masked.find(").", match.start(), seg_end)
+            after = _URLISH.sub(" ", masked[close + 2 : seg_end]) if close >= 0 else ""
+            if match.start() > cuts[-1] and re.search(r"[A-Za-z]{3}", after):
                 cuts.append(match.start())
         cuts.append(seg_end)
         spans.extend(itertools.pairwise(cuts))
@@ -178,9 +203,19 @@ def _parse_apa(text: str) -> Found | None:
         return None
     raw_date = match.group("date")
     date = None if raw_date.replace(" ", "").lower() == "n.d." else _apa_date(raw_date)
-    parts = _sentences(match.group("rest"))
-    title = parts[0].rstrip(".") if parts else ""
-    container = _container(parts[1]) if len(parts) > 1 else ""
+    rest = match.group("rest")
+    if rest[:1] in '‘“"':
+        # Harvard: "(2011) ‘Title’, Wired, 7 March." — the container follows the quoted title.
+        title, container = title_and_container(rest)
+        day = DATE_RE.search(rest)
+        found = from_match(day) if day else None
+        same_year = found is not None and date is not None and found.year in (None, date.year)
+        if same_year and date is not None and found is not None and date.month is None:
+            date = PartialDate(date.year, found.month, found.day)
+    else:
+        parts = _sentences(rest)
+        title = parts[0].rstrip(".") if parts else ""
+        container = _container(parts[1]) if len(parts) > 1 else ""
     published_by = _PLACE_PUBLISHER.match(container)
     if published_by is not None:
         # "Almaty: EDB Centre": a report or book; its author, when an organisation, is the
@@ -339,15 +374,31 @@ def _note_segment(block: Block, seg_start: int, seg_end: int) -> list[Found]:
     doi_match = DOI_RE.search(bare)
     doi = normalise_doi(doi_match.group(1)) if doi_match else ""
     if doi_match is not None:
-        bare = bare.replace(doi_match.group(0), " ")
-        bare = re.sub(r"\bdoi\s*:\s*", " ", bare, flags=re.IGNORECASE)
-    bare = squash(bare).strip(" ,;")
-    reference = _parse_apa(bare) or _parse_quoted(bare) or _parse_leading(bare)
+        bare = bare.replace(clean_url(doi_match.group(0)), " ")
+        bare = re.sub(r"\bdoi\s*[:>]\s*", " ", bare, flags=re.IGNORECASE)
+    bare = squash(URL_LABEL.sub(" ", bare)).strip(" ,;.")
+    reference = (
+        parse_nature(bare)
+        or parse_author_date(bare)
+        or _parse_apa(bare)
+        or _parse_quoted(bare)
+        or _parse_leading(bare)
+        or parse_vancouver(bare)
+    )
     extra: list[Found] = []
     if reference is None:
         extra = _running_citations(block, raw, seg_start)
         cited = {f.url for f in extra if f.url}
         urls = [u for u in urls if u not in cited]
+        for item in extra:
+            place = _PLACE_PUBLISHER.match(item.source) if item.kind == "note" else None
+            if place is not None:
+                item.source = place.group("publisher")  # "(Bishkek: Tian Shan Press, 2019)"
+        unlinked = [f for f in extra if not f.url and f.kind == "note"]
+        if urls and unlinked:
+            # "Author, Title (Bishkek: Tian Shan Press, 2019), 45, URL": the URL is the book's.
+            unlinked[0].url = urls.pop(0)
+            unlinked[0].doi = doi_of_url(unlinked[0].url) or doi
         if urls or doi:
             reference = _parse_plain(bare) if not extra else None
     out = list(extra)

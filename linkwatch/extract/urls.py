@@ -10,7 +10,7 @@ from urllib.parse import unquote
 URL_RE = re.compile(r"""(?:https?://|www\.)[^\s<>"“”‘’«»\[\]{}|\\^`]+""", re.IGNORECASE)
 
 #: A DOI (``10.<registrant>/<suffix>``) in running text.
-DOI_RE = re.compile(r"""\b(10\.\d{4,9}/[^\s"<>“”‘’]+)""")
+DOI_RE = re.compile(r"""\b(10\.\d{4,9}/[^\s"“”‘’]+)""")
 
 _DOI_HOSTS = re.compile(r"^https?://(?:dx\.)?doi\.org/", re.IGNORECASE)
 _TRAILING = ".,;:!?'\"”’)]}>*_…"
