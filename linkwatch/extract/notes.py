@@ -39,7 +39,14 @@ from linkwatch.extract.styles import (
     parse_vancouver,
     title_and_container,
 )
-from linkwatch.extract.urls import DOI_RE, clean_url, doi_of_url, find_urls, normalise_doi
+from linkwatch.extract.urls import (
+    DOI_RE,
+    clean_url,
+    doi_of_url,
+    find_urls,
+    normalise_doi,
+    not_a_citation,
+)
 
 # Notes.
 _ACCESSED = re.compile(
@@ -365,6 +372,8 @@ def _note_segment(block: Block, seg_start: int, seg_end: int) -> list[Found]:
         body = body[: accessed_match.start()] + " " + body[accessed_match.end() :]
     urls: list[str] = [u for _, _, u in find_urls(body)]
     for link in _links_in(block.links, seg_start, seg_end):
+        if not_a_citation(link.href):
+            continue
         if link.href not in urls and link.href not in alternates:
             urls.append(link.href)
     alternates = [clean for clean in (a.rstrip(".,;") for a in alternates)]

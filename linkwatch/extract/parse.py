@@ -18,9 +18,7 @@ from linkwatch.extract.dates import (
     parse_date,
 )
 from linkwatch.extract.document import Block, Link
-from linkwatch.extract.urls import (
-    find_urls,
-)
+from linkwatch.extract.urls import find_urls, not_a_citation
 
 _OPEN = "(（"
 _PARENS = re.compile(r"[()（）]")
@@ -376,7 +374,7 @@ def loose_links(block: Block, used: list[tuple[int, int]]) -> list[Found]:
             continue
         seen.add(link.href)
         label = squash(block.text[link.start : link.end])
-        if _BOILERPLATE_LINK.match(label):
+        if _BOILERPLATE_LINK.match(label) or not_a_citation(link.href, label):
             continue
         title = "" if label == link.href or label.startswith(("http://", "https://")) else label
         out.append(Found("inline", link.start, link.end, url=link.href, title=title))
