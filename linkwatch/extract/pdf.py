@@ -33,6 +33,7 @@ _PAGE_NUMBER = re.compile(
     r"^\W*(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?\W*$|^\W*[ivxlc]{1,6}\W*$", re.IGNORECASE
 )
 _NOTE_START = re.compile(r"^\s*(?:\[\d{1,4}\]|\d{1,4}[.)]?\s|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)")
+_BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s+")
 _LABEL_ONLY = re.compile(r"^\s*(?:\[\d{1,4}\]|\(?\d{1,4}[.)]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*$")
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]\s*$")
 # The characters a URL may be broken after without a hyphen being added.
@@ -118,11 +119,40 @@ def _open(raw: bytes, name: str) -> Iterator[_Page]:
                 if isinstance(box, LTTextBox)
             ]
             boxes = [box for box in boxes if box.text.strip()]
-            yield _Page(number, float(layout.height), boxes)
+            yield _Page(number, float(layout.height), _reading_order(boxes, float(layout.width)))
     except ReportError:
         raise
     except Exception as exc:
         raise ReportError(f"{name}: damaged PDF ({type(exc).__name__}: {exc})") from exc
+
+
+def _reading_order(boxes: list[_Box], width: float) -> list[_Box]:
+    """Boxes top to bottom; where a page has two columns, the left column before the right
+    between the full-width boxes (titles, wide tables) that cut across both."""
+    mid = width / 2
+    boxes = sorted(boxes, key=lambda b: (-b.lines[0].y1, b.lines[0].x0))
+    left = [b for b in boxes if max(line.x1 for line in b.lines) <= mid + 4]
+    right = [b for b in boxes if min(line.x0 for line in b.lines) >= mid - 4]
+    # Only text set wide within each half makes columns; table cells and short lines do not.
+    wide = width * 0.25
+    if not any(_width(b) >= wide for b in left) or not any(_width(b) >= wide for b in right):
+        return boxes
+    sides = {id(b): 0 for b in left} | {id(b): 1 for b in right}
+    out: list[_Box] = []
+    band: list[_Box] = []
+    for box in boxes:
+        if id(box) in sides:
+            band.append(box)
+            continue
+        out.extend(sorted(band, key=lambda b: sides[id(b)]))  # stable: top-down per side
+        band = []
+        out.append(box)
+    out.extend(sorted(band, key=lambda b: sides[id(b)]))
+    return out
+
+
+def _width(box: _Box) -> float:
+    return max(line.x1 for line in box.lines) - min(line.x0 for line in box.lines)
 
 
 def _link_rects(annots: object) -> list[tuple[float, float, float, float, str]]:
@@ -424,6 +454,11 @@ def _footnotes(builder: BlockBuilder, boxes: list[_Box], page: int) -> None:
             notes[-1].add_line(line)
     for note in notes:
         text, links = note.result()
+        bare = _BARE_NUMBER.match(text)
+        if bare is not None:
+            # A footnote's number set apart from its text ("1 Reuters, …"), as printed.
+            text = text[: bare.start(1)] + f"{bare.group(1)}. " + text[bare.end() :]
+            links = [Link(k.start + 1, k.end + 1, k.href) for k in links]
         label, text, links = split_label(text, links)
         if text:
             builder.blocks.append(

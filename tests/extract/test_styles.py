@@ -18,7 +18,13 @@ WIRED = "https://www.wired.example.com/2011/03/water-power-osh/"
 EXPECTED: dict[str, list[tuple[str, str, str, str, str]]] = {
     "apa.txt": [
         ("Water Policy", "2021", "", WATER_POLICY_DOI, f"https://doi.org/{WATER_POLICY_DOI}"),
-        ("Asian Development Bank", "2020-06-15", "", "", "https://www.adb.example.org/outlook-2020"),
+        (
+            "Asian Development Bank",
+            "2020-06-15",
+            "",
+            "",
+            "https://www.adb.example.org/outlook-2020",
+        ),
         (
             "Journal of Eurasian Studies",
             "2019",
