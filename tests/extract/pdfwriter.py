@@ -69,7 +69,8 @@ def make_pdf(pages: list[list[Text | Link]]) -> bytes:
                 uri = _escape(item.uri)
                 annots.append(
                     add(
-                        b"<< /Type /Annot /Subtype /Link /Border [0 0 0] /Rect [%.2f %.2f %.2f %.2f]"
+                        b"<< /Type /Annot /Subtype /Link /Border [0 0 0]"
+                        b" /Rect [%.2f %.2f %.2f %.2f]"
                         b" /A << /S /URI /URI (%s) >> >>"
                         % (item.x0, item.y0, item.x1, item.y1, uri)
                     )
