@@ -317,8 +317,15 @@ def _parenthetical_items(
         elif links and bare and _linked_name(bare, linked=True):
             # A hyperlinked parenthesis is a citation even without a date: "(<a>Xinhua</a>)".
             yield Found(kind, seg_start, seg_end, source=_strip_source(bare), url=url)
-        elif urls and not bare:
+        elif urls and not bare and not not_a_citation(url, _words_before(text, start)):
             yield Found(kind, seg_start, seg_end, url=url)
+
+
+def _words_before(text: str, start: int) -> str:
+    """The words a parenthesis follows, back to the last separator: the words its URL
+    stands for in a text report ("About us (https://…)")."""
+    head = text[max(0, start - 80) : max(0, start - 1)]
+    return re.split(r"[·•|,;:.!?()]", head)[-1].strip()
 
 
 def _may_hold_url(text: str) -> bool:
@@ -380,6 +387,9 @@ def loose_links(block: Block, used: list[tuple[int, int]]) -> list[Found]:
         out.append(Found("inline", link.start, link.end, url=link.href, title=title))
     for start, end, url in find_urls(block.text):
         if taken(start, end) or url in seen:
+            continue
+        label = _words_before(block.text, start) if block.text[start - 1 : start] == "(" else ""
+        if not_a_citation(url, label):
             continue
         seen.add(url)
         out.append(Found("inline", start, end, url=url))

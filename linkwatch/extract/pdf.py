@@ -32,7 +32,8 @@ from linkwatch.extract.urls import URL_RE
 _PAGE_NUMBER = re.compile(
     r"^\W*(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?\W*$|^\W*[ivxlc]{1,6}\W*$", re.IGNORECASE
 )
-_NOTE_START = re.compile(r"^\s*(?:\[\d{1,4}\]|\d{1,4}[.)]?\s|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)")
+_NOTE_START = re.compile(r"^\s*(?:\[\d{1,4}\]|\d{1,4}[.)]?(?:\s|$)|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)")
+_LIST_LABEL = re.compile(r"^\s*(?:\[\d{1,4}\]|\d{1,4}[.)])(?:\s|$)")
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s+")
 _LABEL_ONLY = re.compile(r"^\s*(?:\[\d{1,4}\]|\(?\d{1,4}[.)]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*$")
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]\s*$")
@@ -409,7 +410,17 @@ def read_pdf(raw: bytes, name: str) -> Document:
                 pending = _Text()
             if not pending.chars:
                 pending.page = page.number
-            for line in box.lines:
+            for i, line in enumerate(box.lines):
+                written = "".join(pending.chars)
+                # Layout analysis may set a numbered list in one box: each label starts a note.
+                if (
+                    i
+                    and builder.in_notes
+                    and _LIST_LABEL.match(line.text)
+                    and not _LABEL_ONLY.match(written)
+                ):
+                    _flush(builder, pending)
+                    pending = _Text(page=page.number)
                 pending.add_line(line)
         _footnotes(builder, notes, page.number)
     _flush(builder, pending)
