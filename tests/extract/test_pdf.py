@@ -1,4 +1,4 @@
-"""PDF reports built line by line (tests/extract/pdfwriter.py), one layout feature at a time."""
+"""PDF reports built line by line (tests/web/pdfdoc.py), one layout feature at a time."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from linkwatch.cli import app
 from linkwatch.errors import ExitCode, ReportError
 from linkwatch.extract import Format, extract_file
 from linkwatch.extract.pdf import read_pdf
-from tests.extract.pdfwriter import Link, Text, make_pdf, paragraph
+from tests.web.pdfdoc import Link, Text, make_pdf, paragraph
 
 
 def _extract(tmp_path: Path, data: bytes, name: str = "report.pdf") -> list[tuple[str, ...]]:
