@@ -107,7 +107,7 @@ def _open(raw: bytes, name: str) -> Iterator[_Page]:
     except Exception as exc:  # pdfminer raises many kinds for a damaged file
         raise ReportError(f"{name}: damaged PDF ({type(exc).__name__}: {exc})") from exc
     resources = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(resources, laparams=LAParams(line_margin=0.5, boxes_flow=0.5))
+    device = PDFPageAggregator(resources, laparams=LAParams(line_margin=0.5, boxes_flow=None))
     interpreter = PDFPageInterpreter(resources, device)
     try:
         for number, page in enumerate(PDFPage.create_pages(document), start=1):
