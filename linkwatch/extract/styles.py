@@ -35,13 +35,13 @@ _NATURE_TAIL = re.compile(
 # "Journal. 2021;23(4):812-30" or "Journal. 2021 Mar 4;23(4)".
 _VANCOUVER_JOURNAL = re.compile(
     r"^(?P<authors>[^.]{2,200}?)\.\s+(?P<title>.+?)\.\s+(?P<journal>[A-Z][^.;]{1,100}?)\.\s+"
-    r"(?P<date>" + _YEAR + r"(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?)\s*;\s*\d",
+    r"(?P<date>" + _YEAR + r"(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2}(?:\s*[-–]\s*\d{1,2})?)?)?)\s*;\s*\d",
     re.DOTALL,
 )
 # "Place: Publisher; 2019" (Vancouver books and web pages).
 _VANCOUVER_PUBLISHER = re.compile(
     r"(?:^|\.\s+)(?:[A-Z][\w .’'-]{1,40}(?:\s*\([^()]{1,30}\))?):\s*(?P<publisher>[^.;:]{2,100}?)"
-    r";\s*(?P<date>" + _YEAR + r"(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?)\b"
+    r";\s*(?P<date>" + _YEAR + r"(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2}(?:\s*[-–]\s*\d{1,2})?)?)?)\b"
 )
 # Labels that lead into a URL or stand for one: removed before a reference is read.
 URL_LABEL = re.compile(

@@ -78,6 +78,7 @@ EXPECTED: dict[str, list[tuple[str, str, str, str, str]]] = {
     "vancouver.txt": [
         ("Water Policy", "2021", "", WATER_POLICY_DOI, f"https://doi.org/{WATER_POLICY_DOI}"),
         ("WHO", "2019", "2020-03-14", "", "https://www.who.example.int/drinking-water"),
+        ("Hydrol Lett", "2020-03-03", "", "", "https://hl.example.org/silt"),
     ],
     "ieee.txt": [
         ("Water Policy", "2021-04", "", WATER_POLICY_DOI, f"https://doi.org/{WATER_POLICY_DOI}"),
