@@ -149,7 +149,9 @@ def _split_words(values: list[str] | None) -> list[str]:
 def archive_command(
     citations: Annotated[
         Path | None,
-        typer.Argument(help="The checked citations file (default: config, or citations.csv)."),
+        typer.Argument(
+            help="The checked citations file, or its report (default: config, or citations.csv)."
+        ),
     ] = None,
     only: Annotated[
         str | None,
@@ -308,7 +310,10 @@ def check_command(
     ctx: typer.Context,
     citations: Annotated[
         Path | None,
-        typer.Argument(help="The citations file to check (default: config, or citations.csv)."),
+        typer.Argument(
+            help="The citations file to check, or a report (any format) to extract into the"
+            " citations.csv beside it first (default: config, or citations.csv)."
+        ),
     ] = None,
     concurrency: Annotated[
         int, typer.Option("--concurrency", help="Requests at once, over all hosts.")
@@ -421,6 +426,10 @@ def check_command(
     Exit codes: 0 nothing wrong, 1 a verdict in --fail-on (default lost, drifted),
     2 usage or input error, 3 inconclusive (the network looks down, or the run
     was interrupted by SIGINT/SIGTERM: its reports are still written, marked incomplete).
+
+    Given a report (text, HTML, Markdown, .docx, PDF) instead of a citations file, it is
+    extracted first into the citations.csv beside it (merged as extract merges), so
+    "linkwatch check draft.docx" is the whole pre-publication audit.
 
     Example: linkwatch check citations.csv --per-host 2 --max-age 12h --fail-on lost,drifted
     """

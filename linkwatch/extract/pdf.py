@@ -207,6 +207,8 @@ def _line(line: Iterable[object], links: list[tuple[float, float, float, float, 
                     href = uri
                     break
         text = text.replace("\n", "").translate(_LIGATURES)
+        if text.startswith("(cid:"):
+            text = ""  # a glyph the font maps to no character (an embedded CJK subset)
         for ch in text:
             parts.append(ch)
             hrefs.append(href)
@@ -300,27 +302,29 @@ class _Text:
 
     def _join(self, line: _Line) -> None:
         last_href = self.hrefs[-1]
-        if last_href and line.hrefs and line.hrefs[0] == last_href and " " not in last_href:
-            # One link annotation over both lines: the text was broken inside it.
-            if self.chars[-1] == "-" and not _continues_with_hyphen(last_href, self.chars):
-                self.chars.pop()
-                self.hrefs.pop()
-            return
         tail = "".join(self.chars[-200:])
         word = tail.rsplit(" ", 1)[-1]
         first = line.text.split(" ", 1)[0]
+        if last_href and line.hrefs and line.hrefs[0] == last_href:
+            # One link annotation over both lines. When its words are its URL, the URL was
+            # broken inside it: the two parts join exactly as the annotation's URI has them.
+            joined = (word + first).rstrip(".,;:)")
+            if len(joined) > 8 and joined in last_href:
+                return
+            if word.endswith("-") and len(joined) > 8 and (word[:-1] + first) in last_href:
+                self.chars.pop()
+                self.hrefs.pop()
+                return
         if URL_RE.fullmatch(word) and word[-1] in _URL_BREAK and _url_like(first):
             return  # a URL broken after one of its own characters
-        if (
-            len(word) > 2
-            and word.endswith("-")
-            and word[-2].isalpha()
-            and first[:1].islower()
-            and not URL_RE.match(word)
-        ):
-            self.chars.pop()  # a word hyphenated at the line end
-            self.hrefs.pop()
-            return
+        if word.endswith("-") and word[-2:-1].isdigit() and first[:1].isdigit():
+            return  # "2017-01-" + "20": a date or a number range broken at its hyphen
+        if len(word) > 2 and word.endswith("-") and word[-2].isalpha() and not URL_RE.match(word):
+            if first[:1].islower():
+                self.chars.pop()  # a word hyphenated at the line end
+                self.hrefs.pop()
+            if first[:1].isalpha():
+                return  # "Post-" + "Communist": a compound broken at its own hyphen
         self.chars.append(" ")
         self.hrefs.append("")
 
@@ -340,14 +344,6 @@ class _Text:
                         links.append(Link(start, end, href))
                 start = i
         return text, links
-
-
-def _continues_with_hyphen(href: str, chars: list[str]) -> bool:
-    """Whether the hyphen ending a line is part of the link's own URL."""
-    tail = "".join(chars[-60:]).rsplit(" ", 1)[-1]
-    if not tail.startswith(("http", "www")):
-        return True  # the visible text is not the URL: keep what is written
-    return tail in href
 
 
 def _url_like(word: str) -> bool:

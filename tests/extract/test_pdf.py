@@ -174,3 +174,28 @@ def test_format_forced_to_pdf_refuses_what_is_not_one(tmp_path: Path) -> None:
         app, ["extract", str(path), "--format", "pdf", "-o", str(tmp_path / "c.csv")]
     )
     assert result.exit_code == ExitCode.USAGE and "not a PDF" in result.output
+
+
+def test_link_words_dates_and_compounds_broken_at_line_ends_keep_their_form(
+    tmp_path: Path,
+) -> None:
+    uri = "https://news.example.org/25/272546"
+    page: list[Text | Link] = [
+        *paragraph(
+            60,
+            730,
+            [
+                "Quotas rose (Kashgar Prefecture",
+                "Government, 2015) and fell (Communist and Post-",
+                "Communist Studies, 2017-01-",
+                "20) again.",
+            ],
+        ),
+        Link(120, 726, 220, 740, uri),
+        Link(60, 714, 130, 728, uri),
+    ]
+    rows = _extract(tmp_path, make_pdf([page]))
+    assert [(r[1], r[2], r[3]) for r in rows] == [
+        ("Kashgar Prefecture Government", "2015", uri),
+        ("Communist and Post-Communist Studies", "2017-01-20", ""),
+    ]
