@@ -440,6 +440,8 @@ def _note_segment(block: Block, seg_start: int, seg_end: int) -> list[Found]:
         out.extend(also)
     else:
         template = Found("note", seg_start, seg_end, excerpt=excerpt, accessed=accessed)
+        if doi and not urls and not any(f.doi == doi for f in out):
+            urls = [f"https://doi.org/{doi}"]  # a reference with a DOI always yields a record
         for url in urls:
             out.append(_copy_for(template, url, set()))
         for url in alternates:

@@ -132,3 +132,18 @@ def test_a_year_written_in_the_reference_beats_the_year_the_report_implies() -> 
     extraction = extract_file(STYLES / "harvard.txt")
     wired = extraction.citations[1]
     assert wired.date == "2011-03-07" and "year-inferred" not in wired.flag_set
+
+
+def test_a_reference_carrying_only_a_doi_is_never_dropped(tmp_path: Path) -> None:
+    report = tmp_path / "report.txt"
+    report.write_text(
+        "Report\n\nNotes\n\n"
+        "1. As argued at length elsewhere (Smith 2019), quotas rose. doi:10.1000/only.doi.1\n",
+        encoding="utf-8",
+    )
+    citations = extract_file(report).citations
+    assert [(c.source, c.date, c.doi) for c in citations] == [
+        ("Smith", "2019", ""),
+        ("", "", "10.1000/only.doi.1"),
+    ]
+    assert citations[1].url == "https://doi.org/10.1000/only.doi.1"
