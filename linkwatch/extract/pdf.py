@@ -24,6 +24,7 @@ from linkwatch.extract.document import (
     BlockBuilder,
     Document,
     Link,
+    note_label,
     split_label,
 )
 from linkwatch.extract.text import dateline
@@ -281,6 +282,9 @@ class _Text:
     hrefs: list[str] = dataclasses.field(default_factory=list)
     page: int = 0
     last: _Line | None = None
+    last_page: int = 0
+    page_now: int = 0
+    """The page of the line being added (``page`` is where the text began)."""
 
     def add_line(self, line: _Line) -> None:
         if not line.text:
@@ -290,6 +294,13 @@ class _Text:
         self.chars.extend(line.text)
         self.hrefs.extend(line.hrefs)
         self.last = line
+        self.last_page = self.page_now
+
+    def broken_by(self, line: _Line, page: int) -> bool:
+        """Whether ``line`` starts a new page or column (it sits higher than the last line):
+        where a paragraph that did not end a sentence goes on."""
+        last = self.last
+        return last is not None and (page != self.last_page or line.y1 > last.y1 + 1)
 
     def runs_on_to(self, line: _Line) -> bool:
         """Whether ``line`` sits just below the last line, at the same indent: the same
@@ -395,10 +406,12 @@ def read_pdf(raw: bytes, name: str) -> Document:
                 continue
             written = "".join(pending.chars)
             if builder.in_notes:
-                continues = not _NOTE_START.match(text)
+                continues = not _starts_note(text, written)
             else:
                 continues = not _SENTENCE_END.search(written[-3:]) and (
-                    text[:1].islower() or pending.runs_on_to(box.lines[0])
+                    text[:1].islower()
+                    or pending.runs_on_to(box.lines[0])
+                    or pending.broken_by(box.lines[0], page.number)
                 )
             # A label alone ("1." set apart from its note) belongs to the text after it.
             if written and not continues and not _LABEL_ONLY.match(written):
@@ -406,6 +419,7 @@ def read_pdf(raw: bytes, name: str) -> Document:
                 pending = _Text()
             if not pending.chars:
                 pending.page = page.number
+            pending.page_now = page.number
             for i, line in enumerate(box.lines):
                 written = "".join(pending.chars)
                 # Layout analysis may set a numbered list in one box: each label starts a note.
@@ -423,6 +437,19 @@ def read_pdf(raw: bytes, name: str) -> Document:
     top = "\n\n".join(b.text for b in builder.blocks[:40])
     published = dateline(top)
     return Document(builder.blocks, published, "dateline" if published else "")
+
+
+def _starts_note(text: str, previous: str) -> bool:
+    """Whether a line of a notes section starts a new note: it opens with a label, and a
+    number that could be a year (``2020. Available at…`` carried over a page) is a label
+    only when it follows the previous note's."""
+    if not _NOTE_START.match(text):
+        return False
+    number = re.match(r"\s*\[?(\d{1,4})", text)
+    if number is None or not 1800 <= int(number.group(1)) <= 2099:
+        return True
+    label = note_label(previous)[0]
+    return label.isdigit() and int(label) + 1 == int(number.group(1))
 
 
 def _is_heading(box: _Box, text: str, body: float, boxes: list[_Box]) -> bool:

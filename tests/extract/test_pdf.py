@@ -199,3 +199,30 @@ def test_link_words_dates_and_compounds_broken_at_line_ends_keep_their_form(
         ("Kashgar Prefecture Government", "2015", uri),
         ("Communist and Post-Communist Studies", "2017-01-20", ""),
     ]
+
+
+def test_a_paragraph_or_a_note_broken_by_a_page_goes_on_on_the_next(tmp_path: Path) -> None:
+    first: list[Text | Link] = [
+        *paragraph(60, 730, ["Canals ran dry for three weeks in August, as reported by"]),
+        Text(60, 690, "Notes", 16, bold=True),
+        *paragraph(60, 660, ["1. Water Council, “Canal report,” March 23,"]),
+    ]
+    second: list[Text | Link] = [
+        *paragraph(60, 780, ["2020, https://water.example.org/canal."]),
+        *paragraph(60, 760, ["2. FAO, “Wheat prices,” May 2024."]),
+    ]
+    body: list[Text | Link] = [
+        *paragraph(60, 760, ["Kashgar Daily (Kashgar Daily, June 4, 2022) and more."]),
+    ]
+    rows = _extract(tmp_path, make_pdf([first, second]))
+    assert [(r[1], r[2], r[3], r[4]) for r in rows] == [
+        ("Water Council", "2020-03-23", "https://water.example.org/canal", "Notes [1], p. 1"),
+        ("FAO", "2024-05", "", "Notes [2], p. 2"),
+    ]
+    rows = _extract(tmp_path, make_pdf([first[:1], body]), name="body.pdf")
+    path = tmp_path / "body.pdf"
+    blocks = read_pdf(path.read_bytes(), "body.pdf").blocks
+    assert (
+        blocks[0].text.startswith("Canals ran dry") and "Kashgar Daily (Kashgar" in blocks[0].text
+    )
+    assert [r[1] for r in rows] == ["Kashgar Daily"]
