@@ -33,9 +33,12 @@ from linkwatch.extract.urls import URL_RE
 _PAGE_NUMBER = re.compile(
     r"^\W*(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?\W*$|^\W*[ivxlc]{1,6}\W*$", re.IGNORECASE
 )
-_NOTE_START = re.compile(r"^\s*(?:\[\d{1,4}\]|\d{1,4}[.)]?(?:\s|$)|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)")
+_NOTE_START = re.compile(
+    r"^\s*(?:\[\d{1,4}\]|\d{1,4}[.)]?(?:\s|$)|\d{1,3}(?=[A-Z“\"‘(\[])|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)"
+)
 _LIST_LABEL = re.compile(r"^\s*(?:\[\d{1,4}\]|\d{1,4}[.)])(?:\s|$)")
-_BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s+")
+# A footnote's number set apart from its text, or raised against it ("1Reuters").
+_BARE_NUMBER = re.compile(r"^\s*(\d{1,4})(?:\s+|(?=[A-Z“\"‘(\[]))")
 _LABEL_ONLY = re.compile(r"^\s*(?:\[\d{1,4}\]|\(?\d{1,4}[.)]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*$")
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]\s*$")
 # The characters a URL may be broken after without a hyphen being added.
@@ -490,9 +493,10 @@ def _footnotes(builder: BlockBuilder, boxes: list[_Box], page: int) -> None:
         text, links = note.result()
         bare = _BARE_NUMBER.match(text)
         if bare is not None:
-            # A footnote's number set apart from its text ("1 Reuters, …"), as printed.
+            # Written as a label split_label knows ("1. Reuters"); links move with the text.
+            shift = len(bare.group(1)) + 2 - (bare.end() - bare.start(1))
             text = text[: bare.start(1)] + f"{bare.group(1)}. " + text[bare.end() :]
-            links = [Link(k.start + 1, k.end + 1, k.href) for k in links]
+            links = [Link(k.start + shift, k.end + shift, k.href) for k in links]
         label, text, links = split_label(text, links)
         if text:
             builder.blocks.append(

@@ -226,3 +226,16 @@ def test_a_paragraph_or_a_note_broken_by_a_page_goes_on_on_the_next(tmp_path: Pa
         blocks[0].text.startswith("Canals ran dry") and "Kashgar Daily (Kashgar" in blocks[0].text
     )
     assert [r[1] for r in rows] == ["Kashgar Daily"]
+
+
+def test_footnote_numbers_raised_against_their_text_are_labels(tmp_path: Path) -> None:
+    page: list[Text | Link] = [
+        *paragraph(60, 730, ["Canals ran dry for three weeks in August, and the farmers of"]),
+        *paragraph(60, 718, ["the lower valley lost most of their cotton that season."]),
+        *paragraph(60, 706, ["Wheat failed across the valley, and prices rose in every"]),
+        *paragraph(60, 694, ["market town from Osh to Khujand by the end of the year."]),
+        Text(60, 93, "1", 5),
+        Text(63, 90, "Reuters, “Drought deepens,” September 3, 2024.", 8),
+    ]
+    rows = _extract(tmp_path, make_pdf([page]))
+    assert rows == [("note", "Reuters", "2024-09-03", "", "Footnotes [1], p. 1")]
