@@ -34,11 +34,11 @@ _PAGE_NUMBER = re.compile(
     r"^\W*(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?\W*$|^\W*[ivxlc]{1,6}\W*$", re.IGNORECASE
 )
 _NOTE_START = re.compile(
-    r"^\s*(?:\[\d{1,4}\]|\d{1,4}[.)]?(?:\s|$)|\d{1,3}(?=[A-Z“\"‘(\[])|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)"
+    r"^\s*(?:\[\d{1,4}\]|\d{1,4}[.)]?(?:\s|$)|\d{1,3}(?=[A-Z“\"‘])|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)"
 )
 _LIST_LABEL = re.compile(r"^\s*(?:\[\d{1,4}\]|\d{1,4}[.)])(?:\s|$)")
 # A footnote's number set apart from its text, or raised against it ("1Reuters").
-_BARE_NUMBER = re.compile(r"^\s*(\d{1,4})(?:\s+|(?=[A-Z“\"‘(\[]))")
+_BARE_NUMBER = re.compile(r"^\s*(\d{1,4})(?:\s+|(?=[A-Z“\"‘]))")
 _LABEL_ONLY = re.compile(r"^\s*(?:\[\d{1,4}\]|\(?\d{1,4}[.)]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*$")
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]\s*$")
 # The characters a URL may be broken after without a hyphen being added.
