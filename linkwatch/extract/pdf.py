@@ -443,16 +443,17 @@ def read_pdf(raw: bytes, name: str) -> Document:
 
 
 def _starts_note(text: str, previous: str) -> bool:
-    """Whether a line of a notes section starts a new note: it opens with a label, and a
-    number that could be a year (``2020. Available at…`` carried over a page) is a label
-    only when it follows the previous note's."""
+    """Whether a box of a notes section starts a new note: it opens with a label that
+    follows the previous note's number, or restarts at 1 (so ``30 September 2020.`` or
+    ``2020, https://…`` carried over to the next page goes on with its note)."""
     if not _NOTE_START.match(text):
         return False
     number = re.match(r"\s*\[?(\d{1,4})", text)
-    if number is None or not 1800 <= int(number.group(1)) <= 2099:
-        return True
     label = note_label(previous)[0]
-    return label.isdigit() and int(label) + 1 == int(number.group(1))
+    if number is None or not label.isdigit():
+        return True
+    # A second list (footnotes after endnotes) starts again at 1.
+    return int(number.group(1)) in (int(label) + 1, 1)
 
 
 def _is_heading(box: _Box, text: str, body: float, boxes: list[_Box]) -> bool:
