@@ -424,16 +424,12 @@ def read_pdf(raw: bytes, name: str) -> Document:
                 pending.page = page.number
             pending.page_now = page.number
             for i, line in enumerate(box.lines):
-                written = "".join(pending.chars)
                 # Layout analysis may set a numbered list in one box: each label starts a note.
-                if (
-                    i
-                    and builder.in_notes
-                    and _LIST_LABEL.match(line.text)
-                    and not _LABEL_ONLY.match(written)
-                ):
-                    _flush(builder, pending)
-                    pending = _Text(page=page.number)
+                if i and builder.in_notes and _LIST_LABEL.match(line.text):
+                    written = "".join(pending.chars)
+                    if not _LABEL_ONLY.match(written) and _starts_note(line.text, written):
+                        _flush(builder, pending)
+                        pending = _Text(page=page.number)
                 pending.add_line(line)
         _footnotes(builder, notes, page.number)
     _flush(builder, pending)
