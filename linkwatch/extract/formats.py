@@ -21,8 +21,9 @@ _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 def detect_binary(raw: bytes, filename: str = "") -> Format | None:
     """``Format.PDF`` or ``Format.DOCX`` when the bytes are one (whatever the file name says),
     else None: the report is text, HTML or Markdown."""
-    # A PDF header may follow up to 1 KiB of leading bytes.
-    if _PDF_MAGIC in raw[:1024]:
+    # A PDF header may follow up to 1 KiB of leading bytes; a text that merely mentions
+    # "%PDF-" near its top has no cross-reference trailer at its end.
+    if raw.startswith(_PDF_MAGIC) or (_PDF_MAGIC in raw[:1024] and b"startxref" in raw[-4096:]):
         return Format.PDF
     if raw.startswith(_ZIP_MAGIC):
         try:

@@ -239,3 +239,11 @@ def test_footnote_numbers_raised_against_their_text_are_labels(tmp_path: Path) -
     ]
     rows = _extract(tmp_path, make_pdf([page]))
     assert rows == [("note", "Reuters", "2024-09-03", "", "Footnotes [1], p. 1")]
+
+
+def test_a_text_report_that_mentions_the_pdf_header_is_still_text(tmp_path: Path) -> None:
+    from linkwatch.extract.formats import detect_binary
+
+    text = b"Every PDF file starts with %PDF-1.7 (Adobe, 2008).\n"
+    assert detect_binary(text, "report.txt") is None
+    assert detect_binary(b"junk\n" + make_pdf([[Text(60, 700, "x")]]), "x.bin") is Format.PDF
