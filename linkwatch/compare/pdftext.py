@@ -10,16 +10,19 @@ from __future__ import annotations
 import io
 import logging
 
-#: The start of a PDF; a header may follow up to 1 KiB of leading bytes.
+#: The start of a PDF.
 PDF_MAGIC = b"%PDF-"
 
 log = logging.getLogger(__name__)
 
 
 def is_pdf(body: bytes, content_type: str = "") -> bool:
-    """True when the media type says PDF or the body starts like one."""
+    """True when the media type says PDF, or the body starts as one and the media type is
+    not a page's (servers send PDFs as application/octet-stream too)."""
     media = content_type.split(";", 1)[0].strip().lower()
-    return media in ("application/pdf", "application/x-pdf") or PDF_MAGIC in body[:1024]
+    if media in ("application/pdf", "application/x-pdf"):
+        return True
+    return body.lstrip()[:5] == PDF_MAGIC and not media.startswith("text/")
 
 
 def pdf_text(body: bytes) -> str:
