@@ -286,10 +286,13 @@ class _Text:
     page: int = 0
     last: _Line | None = None
     last_page: int = 0
+    right: float = 0.0
     page_now: int = 0
     """The page of the line being added (``page`` is where the text began)."""
 
-    def add_line(self, line: _Line) -> None:
+    def add_line(self, line: _Line, right: float = 0.0) -> None:
+        """Append ``line``; ``right`` is where the lines of its box end at most."""
+        self.right = right
         if not line.text:
             return
         if self.chars:
@@ -331,6 +334,18 @@ class _Text:
                 return
         if URL_RE.fullmatch(word) and word[-1] in _URL_BREAK and _url_like(first):
             return  # a URL broken after one of its own characters
+        last = self.last
+        if (
+            last is not None
+            and self.right
+            and last.x1 >= self.right - last.size
+            and URL_RE.fullmatch(word)
+            and _url_like(first)
+            and not _SENTENCE_END.search(word)
+        ):
+            # A URL that fills its line to the margin and goes on in a URL-like word was
+            # broken inside a word (browsers do so in narrow columns).
+            return
         if word.endswith("-") and word[-2:-1].isdigit() and first[:1].isdigit():
             return  # "2017-01-" + "20": a date or a number range broken at its hyphen
         if len(word) > 2 and word.endswith("-") and word[-2].isalpha() and not URL_RE.match(word):
@@ -423,6 +438,7 @@ def read_pdf(raw: bytes, name: str) -> Document:
             if not pending.chars:
                 pending.page = page.number
             pending.page_now = page.number
+            right = max(line.x1 for line in box.lines)
             for i, line in enumerate(box.lines):
                 # Layout analysis may set a numbered list in one box: each label starts a note.
                 if i and builder.in_notes and _LIST_LABEL.match(line.text):
@@ -430,7 +446,7 @@ def read_pdf(raw: bytes, name: str) -> Document:
                     if not _LABEL_ONLY.match(written) and _starts_note(line.text, written):
                         _flush(builder, pending)
                         pending = _Text(page=page.number)
-                pending.add_line(line)
+                pending.add_line(line, right)
         _footnotes(builder, notes, page.number)
     _flush(builder, pending)
     top = "\n\n".join(b.text for b in builder.blocks[:40])
@@ -482,10 +498,11 @@ def _footnotes(builder: BlockBuilder, boxes: list[_Box], page: int) -> None:
     """Footnotes at the foot of a page: a new note starts at each line with a label."""
     notes: list[_Text] = []
     for box in boxes:
+        right = max(line.x1 for line in box.lines)
         for line in box.lines:
             if _NOTE_START.match(line.text) or not notes:
                 notes.append(_Text(page=page))
-            notes[-1].add_line(line)
+            notes[-1].add_line(line, right)
     for note in notes:
         text, links = note.result()
         bare = _BARE_NUMBER.match(text)

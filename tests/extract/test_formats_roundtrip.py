@@ -3,7 +3,8 @@ PDF: every format yields the same citations.
 
 pandoc writes the HTML, the DOCX and the plain text (a Lua filter keeps each link's target
 after its words, as a writer of a text report would); headless Chromium prints the HTML to
-PDF with its own running header and footer. scripts/test.sh installs both.
+PDF with its own running header and footer, once as it is and once set in two columns by a
+style sheet. scripts/test.sh installs both.
 """
 
 from __future__ import annotations
@@ -61,6 +62,30 @@ def _convert(folder: Path) -> dict[str, Path]:
         timeout=120,
     )
     out["pdf"] = folder / "report.pdf"
+    _print(out["html"], out["pdf"], folder)
+    # The same page set in two columns (CSS), printed: read column by column.
+    columns = folder / "report-columns.html"
+    subprocess.run(
+        [
+            "pandoc",
+            str(source),
+            "-s",
+            "--metadata",
+            "pagetitle=Water Rights",
+            "-H",
+            str(FORMATS / "two-columns.html"),
+            "-o",
+            str(columns),
+        ],
+        check=True,
+        timeout=120,
+    )
+    out["pdf-two-columns"] = folder / "report-columns.pdf"
+    _print(columns, out["pdf-two-columns"], folder)
+    return out
+
+
+def _print(html: Path, pdf: Path, folder: Path) -> None:
     subprocess.run(
         [
             CHROMIUM,
@@ -68,14 +93,13 @@ def _convert(folder: Path) -> dict[str, Path]:
             "--no-sandbox",
             "--disable-gpu",
             f"--user-data-dir={folder / 'chromium'}",
-            f"--print-to-pdf={out['pdf']}",
-            out["html"].as_uri(),
+            f"--print-to-pdf={pdf}",
+            html.as_uri(),
         ],
         check=True,
         timeout=180,
         capture_output=True,
     )
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +110,8 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def _citations(path: Path) -> list[tuple[str, str, str, str, str]]:
     extraction = extract_file(path)
     assert extraction.published == "2025-03-04"
-    return sorted((c.kind, c.source, c.date, c.url, c.doi) for c in extraction.citations)
+    # In reading order: a two-column page read across the columns would change it.
+    return [(c.kind, c.source, c.date, c.url, c.doi) for c in extraction.citations]
 
 
 def test_every_format_of_the_report_yields_the_same_citations(converted: dict[str, Path]) -> None:
@@ -107,7 +132,7 @@ def test_no_format_takes_the_byline_share_or_about_links(converted: dict[str, Pa
 def test_the_pdf_gives_pages_and_the_docx_keeps_footnote_numbers(
     converted: dict[str, Path],
 ) -> None:
-    pdf = extract_file(converted["pdf"]).citations
-    assert all(", p. " in c.location for c in pdf)
+    for key in ("pdf", "pdf-two-columns"):
+        assert all(", p. " in c.location for c in extract_file(converted[key]).citations)
     docx = extract_file(converted["docx"]).citations
     assert [c.location for c in docx if c.source == "Reuters"] == ["Footnotes [1]"]
