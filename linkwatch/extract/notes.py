@@ -36,6 +36,7 @@ from linkwatch.extract.styles import (
     URL_LABEL,
     parse_author_date,
     parse_nature,
+    parse_publication,
     parse_vancouver,
     title_and_container,
 )
@@ -410,6 +411,9 @@ def _note_segment(block: Block, seg_start: int, seg_end: int) -> list[Found]:
             unlinked[0].doi = doi_of_url(unlinked[0].url) or doi
         if urls or doi:
             reference = _parse_plain(bare) if not extra else None
+        elif not extra:
+            # A book or report with nothing to follow is still listed, to be linked by hand.
+            reference = parse_publication(bare)
     out = list(extra)
     if reference is not None:
         # The note may go on in running text citing more: "… compare the IMF's request

@@ -5,6 +5,7 @@
 - Nature: ``Smith, J. & Hassan, A. Title. Journal 23, 812–830 (2021).``
 - Vancouver/ICMJE: ``Smith J, Hassan A. Title. Journal. 2021;23(4):812-30.`` and
   ``Author. Title [Internet]. Place: Publisher; 2019 [cited 2020 Mar 14].``
+- a book or report ending in its publisher and year: ``Author. Title. Place: Publisher, 2019.``
 
 Each returns a :class:`~linkwatch.extract.parse.Found` with ``source`` the journal or
 publisher (else the first author), never a page range, a volume or a piece of the title.
@@ -157,3 +158,40 @@ def _sentence_like(words: str) -> bool:
     """True for prose rather than a list of names."""
     lower = sum(1 for w in words.split() if w[:1].islower() and w not in ("and", "&", "et", "al."))
     return lower > 2
+
+
+# "Tian Shan Press, 2019" or "Bishkek: Tian Shan Press, 2019" ending a reference.
+_PUBLISHER_YEAR = re.compile(
+    r"(?:^|\.\s+)(?:[A-Z][\w .’'-]{1,40}(?:,\s*[A-Z][\w.]*)?:\s*)?"
+    r"(?P<publisher>[A-Z][^.:;]{1,80}?),\s*(?P<year>" + _YEAR + r")\.?$"
+)
+
+
+_AUTHORS_END = re.compile(r"(?<!\b[A-Z])\.\s+")
+
+
+def parse_publication(text: str) -> Found | None:
+    """``Author. Title. Place: Publisher, 2019.`` — a book or report (Chicago, MLA, IEEE)
+    with neither URL nor DOI, whose publisher and year end it."""
+    match = _PUBLISHER_YEAR.search(text)
+    if match is None or match.start() == 0:
+        return None
+    head = text[: match.start()]
+    # Authors end at the first full stop that does not close an initial ("J. Smith. Title"),
+    # else (IEEE: "J. Smith, Title") at the first comma.
+    cut = _AUTHORS_END.search(head)
+    authors, _, title = (
+        (head[: cut.start()], "", head[cut.end() :]) if cut else head.partition(", ")
+    )
+    publisher = squash(match.group("publisher"))
+    if not authors[:1].isupper() or not title or not plausible_source(publisher):
+        return None
+    return Found(
+        "note",
+        0,
+        len(text),
+        source=publisher,
+        author=squash(authors).strip(" ,."),
+        date=PartialDate(int(match.group("year"))),
+        title=squash(title).strip(" ."),
+    )

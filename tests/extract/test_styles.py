@@ -74,6 +74,7 @@ EXPECTED: dict[str, list[tuple[str, str, str, str, str]]] = {
     "mla.txt": [
         ("Wired", "2011-03-07", "2016-02-05", "", "www.wired.example.com/2011/03/water-power-osh/"),
         ("Water Policy", "2021", "", WATER_POLICY_DOI, f"https://doi.org/{WATER_POLICY_DOI}"),
+        ("Tian Shan Press", "2019", "", "", ""),
     ],
     "vancouver.txt": [
         ("Water Policy", "2021", "", WATER_POLICY_DOI, f"https://doi.org/{WATER_POLICY_DOI}"),
@@ -84,6 +85,7 @@ EXPECTED: dict[str, list[tuple[str, str, str, str, str]]] = {
         ("Water Policy", "2021-04", "", WATER_POLICY_DOI, f"https://doi.org/{WATER_POLICY_DOI}"),
         ("Asian Development Bank", "2020-06", "", "", "https://www.adb.example.org/outlook-2020"),
         ("Wired", "", "2016-02-05", "", WIRED),
+        ("Tian Shan Press", "2019", "", "", ""),
     ],
     "nature.txt": [
         ("Water Policy", "2021", "", "", ""),
