@@ -127,7 +127,10 @@ class _Reader:
         if info.file_size > MAX_PART_BYTES:
             raise ReportError(f"{self.name}: {part} is too large ({info.file_size} bytes)")
         try:
-            return ET.fromstring(self.package.read(info))
+            data = self.package.read(info)
+            if b"purl.oclc.org/ooxml" in data:
+                data = _transitional(data)
+            return ET.fromstring(data)
         except (ET.ParseError, zipfile.BadZipFile, OSError, EOFError) as exc:
             raise ReportError(f"{self.name}: damaged Word file ({part}: {exc})") from exc
 
@@ -288,6 +291,25 @@ class _Reader:
         count = self.counters.get("\x1f".join(key), start - 1) + 1
         self.counters["\x1f".join(key)] = count
         return str(count) if fmt in ("decimal", "decimalZero") else ""
+
+
+# Strict Open XML names the same elements in other namespaces; read as Transitional.
+_STRICT = (
+    (
+        b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+        b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    ),
+)
+
+
+def _transitional(data: bytes) -> bytes:
+    for strict, transitional in _STRICT:
+        data = data.replace(strict, transitional)
+    return data
 
 
 def _field_href(instruction: str) -> str:

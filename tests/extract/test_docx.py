@@ -249,3 +249,32 @@ def test_an_encrypted_or_damaged_word_file_exits_2_naming_it_and_writes_nothing(
     assert str(path) in result.output and problem in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def test_strict_open_xml_is_read_like_transitional(tmp_path: Path) -> None:
+    body = _p(
+        _r("Quotas fell ("),
+        '<w:hyperlink r:id="rId1">' + _r("FAO, May 2024") + "</w:hyperlink>",
+        _r(")."),
+    )
+    data = make_docx(body, links={"rId1": "https://fao.example.org/quotas"})
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(
+                item,
+                src.read(item)
+                .replace(W.encode(), b"http://purl.oclc.org/ooxml/wordprocessingml/main")
+                .replace(
+                    f"{R}/officeDocument".encode(),
+                    b"http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
+                )
+                .replace(
+                    f'xmlns:r="{R}"'.encode(),
+                    b'xmlns:r="http://purl.oclc.org/ooxml/officeDocument/relationships"',
+                ),
+            )
+    rows = _extract(tmp_path, out.getvalue())
+    assert [(r[1], r[2], r[3]) for r in rows] == [
+        ("FAO", "2024-05", "https://fao.example.org/quotas")
+    ]
