@@ -68,7 +68,9 @@ def _root(
 def extract_command(
     reports: Annotated[
         list[Path],
-        typer.Argument(help="Report files (text, HTML or Markdown).", show_default=False),
+        typer.Argument(
+            help="Report files (text, HTML, Markdown, Word .docx or PDF).", show_default=False
+        ),
     ],
     output: Annotated[
         Path, typer.Option("-o", "--output", help="The citations file to write or merge into.")
@@ -77,7 +79,9 @@ def extract_command(
         str | None,
         typer.Option("--published", help="Publication date YYYY-MM-DD (dates year-less ones)."),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="auto, text, html or markdown.")] = "auto",
+    fmt: Annotated[
+        str, typer.Option("--format", help="auto, text, html, markdown, docx or pdf.")
+    ] = "auto",
 ) -> None:
     """Parse reports into citation records (citations.csv), keeping hand-edited values.
 
@@ -92,7 +96,7 @@ def extract_command(
         try:
             chosen = Format(fmt.lower())
         except ValueError:
-            _die(f"--format {fmt!r}: choose auto, text, html or markdown")
+            _die(f"--format {fmt!r}: choose auto, text, html, markdown, docx or pdf")
         date = parse_published(published) if published is not None else None
         summary = extract_to_csv(reports, output, published=date, fmt=chosen)
     except LinkwatchError as exc:
@@ -114,6 +118,26 @@ def extract_command(
     )
 
 
+def _citations_from(path: Path) -> Path:
+    """The citations file to read for ``path``: a report is extracted first (merged into the
+    citations.csv beside it); a summary line goes to stderr."""
+    from linkwatch.extract import citations_input
+
+    try:
+        given = citations_input(path)
+    except LinkwatchError as exc:
+        _die(str(exc), exc.exit_code)
+    if given.extracted is not None:
+        merge = given.extracted.merge
+        found = sum(len(e.citations) for e in given.extracted.extractions)
+        typer.echo(
+            f"extract: {path.name}: {found} citations into {given.citations}"
+            f" ({merge.added} new, {merge.kept} kept, {merge.removed} removed)",
+            err=True,
+        )
+    return given.citations
+
+
 # -- preserve: archive and robustify ---------------------------------------------------------
 
 
@@ -125,7 +149,9 @@ def _split_words(values: list[str] | None) -> list[str]:
 def archive_command(
     citations: Annotated[
         Path | None,
-        typer.Argument(help="The checked citations file (default: config, or citations.csv)."),
+        typer.Argument(
+            help="The checked citations file, or its report (default: config, or citations.csv)."
+        ),
     ] = None,
     only: Annotated[
         str | None,
@@ -225,6 +251,9 @@ def archive_command(
         )
         if not source.is_file():
             _die(f"{source}: no such citations file")
+        if db is None:
+            source = _citations_from(source)
+            store_path = loaded.build(CheckOptions).db or default_db_path(source)
         with Store(store_path) as store:
             archiver = Archiver(store, options, citations_file=source)
             outcome = asyncio.run(archiver.run())
@@ -283,7 +312,10 @@ def check_command(
     ctx: typer.Context,
     citations: Annotated[
         Path | None,
-        typer.Argument(help="The citations file to check (default: config, or citations.csv)."),
+        typer.Argument(
+            help="The citations file to check, or a report (any format) to extract into the"
+            " citations.csv beside it first (default: config, or citations.csv)."
+        ),
     ] = None,
     concurrency: Annotated[
         int, typer.Option("--concurrency", help="Requests at once, over all hosts.")
@@ -408,6 +440,10 @@ def check_command(
     2 usage or input error, 3 inconclusive (the network looks down, or the run
     was interrupted by SIGINT/SIGTERM: its reports are still written, marked incomplete).
 
+    Given a report (text, HTML, Markdown, .docx, PDF) instead of a citations file, it is
+    extracted first into the citations.csv beside it (merged as extract merges), so
+    "linkwatch check draft.docx" is the whole pre-publication audit.
+
     Example: linkwatch check citations.csv --per-host 2 --max-age 12h --fail-on lost,drifted
     """
     import dataclasses
@@ -456,8 +492,10 @@ def check_command(
         _die(str(exc), exc.exit_code)
     verbosity = -1 if quiet else verbose or settings.verbosity
     _setup_logging(verbosity)
-    citations = settings.citations or Path("citations.csv")
-    progress = _CheckProgress() if sys.stderr.isatty() and not json_out and verbosity >= 0 else None
+    citations = _citations_from(settings.citations or Path("citations.csv"))
+    progress = (
+        _CheckProgress() if sys.stderr.isatty() and not json_out and verbosity >= 0 else None
+    )
     try:
         if progress is not None:
             with progress:
@@ -829,7 +867,10 @@ def runs_command(
 def find_command(
     ctx: typer.Context,
     citations: Annotated[
-        Path | None, typer.Argument(help="The citations file (default: config, or citations.csv).")
+        Path | None,
+        typer.Argument(
+            help="The citations file, or its report (default: config, or citations.csv)."
+        ),
     ] = None,
     ids: Annotated[
         list[str] | None,
@@ -888,7 +929,7 @@ def find_command(
         picks = [parse_accept(a) for a in accept or []]
         setup = resolve_find(citations, config, given, archive or [], archive_only)
         outcome = run_find(
-            setup.citations,
+            _citations_from(setup.citations),
             setup.archives,
             setup.settings,
             setup.registry,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import hashlib
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -115,7 +116,8 @@ def restore_cell(value: str) -> str:
 def read_citations(path: Path, *, strict: bool = False) -> list[Citation]:
     """Read a citations.csv; raises :class:`CitationsFileError` when it is malformed.
 
-    A file is malformed when it is not UTF-8, lacks the ``id`` or ``url`` column, has a row
+    A file with a ``url`` column but no ``id`` column (a plain list of links) gets stable ids
+    (:func:`link_id`). A file is malformed when it is not UTF-8, lacks the ``url`` column, has a row
     with more fields than the header or without an id, or repeats an id. With ``strict``,
     every ``kind`` must be one of :data:`KINDS` and every ``date``/``published``/``accessed``
     must be ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
@@ -141,7 +143,9 @@ def read_citations(path: Path, *, strict: bool = False) -> list[Citation]:
     except csv.Error as exc:
         raise CitationsFileError(f"{path}: not CSV ({exc})") from exc
     missing = [c for c in ("id", "url") if c not in header]
-    if missing:
+    # A plain list of links (a url column, no id) gets stable ids instead of an error.
+    make_ids = missing == ["id"]
+    if missing and not make_ids:
         raise CitationsFileError(
             f"{path}: not a citations file (missing column {', '.join(missing)})"
         )
@@ -153,6 +157,8 @@ def read_citations(path: Path, *, strict: bool = False) -> list[Citation]:
             if None in row:
                 raise CitationsFileError(f"{path}: line {lineno} has more fields than the header")
             values = {k: restore_cell(v or "") for k, v in row.items() if k in known}
+            if make_ids:
+                values["id"] = link_id(values, ids)
             cid = values.get("id", "")
             if not cid:
                 raise CitationsFileError(f"{path}: line {lineno} has no id")
@@ -167,6 +173,18 @@ def read_citations(path: Path, *, strict: bool = False) -> list[Citation]:
     except csv.Error as exc:
         raise CitationsFileError(f"{path}: not CSV ({exc})") from exc
     return out
+
+
+def link_id(values: dict[str, str], taken: dict[str, int]) -> str:
+    """A stable id for a row that has none: from its URL (else its other values), numbered
+    apart (``-2``, ``-3``…) when the list repeats it."""
+    key = values.get("url", "") or "\x1f".join(values.get(c, "") for c in COLUMNS)
+    stem = "link-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+    cid, n = stem, 1
+    while cid in taken:
+        n += 1
+        cid = f"{stem}-{n}"
+    return cid
 
 
 def _check_row(path: Path, lineno: int, values: dict[str, str]) -> None:

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from linkwatch.errors import InputError, OutputError
-from linkwatch.extract.core import Extraction, Format, extract_reports
+from linkwatch.extract.core import Extraction, extract_reports
+from linkwatch.extract.document import Format
 from linkwatch.records import MergeResult, merge_citations, read_citations, write_citations
 
 
@@ -66,3 +67,50 @@ def extract_to_csv(
     merged = merge_citations(existing, fresh, [e.report for e in extractions])
     write_citations(output, merged.citations)
     return ExtractSummary(output, extractions, merged)
+
+
+#: The citations file written beside a report given where a citations file was expected.
+CITATIONS_NAME = "citations.csv"
+_CSV_SUFFIXES = (".csv", ".tsv")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CitationsInput:
+    """What a command given a path reads: the citations file, and the extraction that
+    wrote it when the path was a report."""
+
+    citations: Path
+    extracted: ExtractSummary | None = None
+
+
+def is_citations_file(path: Path) -> bool:
+    """True for a citations file (``.csv``/``.tsv``, or text whose first line is a header
+    naming a ``url`` column); False for a report in any format."""
+    path = Path(path)
+    if path.suffix.lower() in _CSV_SUFFIXES:
+        return True
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].strip().lower()
+    fields = {f.strip(b' "') for f in first.replace(b";", b",").replace(b"\t", b",").split(b",")}
+    return b"url" in fields and len(fields) > 1
+
+
+def citations_input(
+    path: Path, *, published: dt.date | None = None, fmt: Format = Format.AUTO
+) -> CitationsInput:
+    """The citations file a command should read for ``path``.
+
+    A citations file is used as it is. A report (text, HTML, Markdown, DOCX, PDF) is
+    extracted first into the ``citations.csv`` beside it, merging exactly as
+    ``linkwatch extract`` does, so edits made there survive. Raises the errors of
+    :func:`extract_to_csv`.
+    """
+    path = Path(path)
+    if not path.is_file() or is_citations_file(path):
+        return CitationsInput(path)
+    output = path.parent / CITATIONS_NAME
+    return CitationsInput(output, extract_to_csv([path], output, published=published, fmt=fmt))
