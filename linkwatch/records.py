@@ -17,10 +17,11 @@ import codecs
 import contextlib
 import csv
 import dataclasses
+import hashlib
 import io
 import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from linkwatch.errors import CitationsFileError
@@ -267,10 +268,12 @@ def read_citations(path: Path, *, strict: bool = False) -> list[Citation]:
 def read_citations_file(path: Path, *, strict: bool = False) -> CitationsFile:
     """Read a citations file and the dialect it was saved in.
 
-    A file is malformed when it is not UTF-8 or UTF-16 text (see :func:`read_table`), lacks
-    the ``id`` or ``url`` column, has a row with more fields than the header or without an
-    id, or repeats an id. With ``strict``, every ``kind`` must be one of :data:`KINDS` and
-    every ``date``/``published``/``accessed`` must be ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+    A file with a ``url`` column but no ``id`` column (a plain list of links) gets stable ids
+    (:func:`link_id`). A file is malformed when it is not UTF-8 or UTF-16 text (see
+    :func:`read_table`), lacks the ``url`` column, has a row with more fields than the header
+    or without an id, or repeats an id. With ``strict``, every ``kind`` must be one of
+    :data:`KINDS` and every ``date``/``published``/``accessed`` must be ``YYYY``, ``YYYY-MM`` or
+    ``YYYY-MM-DD``.
     """
     path = Path(path)
     text, dialect = read_table(path)
@@ -285,7 +288,9 @@ def _parse(path: Path, text: str, dialect: CsvDialect, strict: bool) -> list[Cit
     except csv.Error as exc:
         raise CitationsFileError(f"{path}: not CSV ({exc})") from exc
     missing = [c for c in ("id", "url") if c not in header]
-    if missing:
+    # A plain list of links (a url column, no id) gets stable ids instead of an error.
+    make_ids = missing == ["id"]
+    if missing and not make_ids:
         raise CitationsFileError(
             f"{path}: not a citations file (missing column {', '.join(missing)})"
         )
@@ -297,6 +302,8 @@ def _parse(path: Path, text: str, dialect: CsvDialect, strict: bool) -> list[Cit
             if None in row:
                 raise CitationsFileError(f"{path}: line {lineno} has more fields than the header")
             values = {k: restore_cell(v or "") for k, v in row.items() if k in known}
+            if make_ids:
+                values["id"] = link_id(values, ids)
             cid = values.get("id", "")
             if not cid:
                 raise CitationsFileError(f"{path}: line {lineno} has no id")
@@ -311,6 +318,18 @@ def _parse(path: Path, text: str, dialect: CsvDialect, strict: bool) -> list[Cit
     except csv.Error as exc:
         raise CitationsFileError(f"{path}: not CSV ({exc})") from exc
     return out
+
+
+def link_id(values: dict[str, str], taken: dict[str, int]) -> str:
+    """A stable id for a row that has none: from its URL (else its other values), numbered
+    apart (``-2``, ``-3``…) when the list repeats it."""
+    key = values.get("url", "") or "\x1f".join(values.get(c, "") for c in COLUMNS)
+    stem = "link-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+    cid, n = stem, 1
+    while cid in taken:
+        n += 1
+        cid = f"{stem}-{n}"
+    return cid
 
 
 def _check_row(path: Path, lineno: int, values: dict[str, str]) -> None:
@@ -331,8 +350,17 @@ def citations_to_csv(
     citations: Iterable[Citation], dialect: CsvDialect = DEFAULT_DIALECT
 ) -> str:
     """Render records as CSV text with the :data:`COLUMNS` header (formulas neutralised)."""
-    rows = ([neutralise_cell(v) for v in c.as_row().values()] for c in citations)
-    return dialect.render([list(COLUMNS), *rows])
+    return rows_to_csv(COLUMNS, (c.as_row() for c in citations), dialect)
+
+
+def rows_to_csv(
+    columns: Sequence[str],
+    rows: Iterable[Mapping[str, str]],
+    dialect: CsvDialect = DEFAULT_DIALECT,
+) -> str:
+    """CSV text with a ``columns`` header, one line per row, every cell's formula neutralised."""
+    body = ([neutralise_cell(row.get(c, "")) for c in columns] for row in rows)
+    return dialect.render([list(columns), *body])
 
 
 def write_citations(

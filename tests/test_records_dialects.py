@@ -155,3 +155,41 @@ def test_utf16_without_a_byte_order_mark_is_refused(tmp_path: Path) -> None:
     path.write_bytes("id\turl\nc1\thttp://example.com/\n".encode("utf-16-le"))
     with pytest.raises(CitationsFileError, match="binary"):
         read_citations(path)
+
+
+@pytest.mark.parametrize("name", ["excel-semicolon", "excel-unicode-text"])
+def test_find_accepting_a_url_keeps_the_dialect(tmp_path: Path, name: str) -> None:
+    from linkwatch.find.candidates import Candidate, candidates_path, write_candidates
+    from linkwatch.records import Citation
+
+    dialect = SAVED_AS[name]
+    path = tmp_path / "citations.csv"
+    rows = [
+        Citation(id="c1", url="http://www.gov.cn/a.htm", source="国务院", date="2019-03-01"),
+        Citation(id="c2", source="Xinhua", date="2020-05-04", title="平安新疆"),
+    ]
+    write_citations(path, rows, dialect)
+    found = "http://www.xinhuanet.com/2020-05/04/c_1.htm"
+    write_candidates(
+        candidates_path(path),
+        {"c2": [Candidate("c2", 1, 0.93, found, "", "2020-05-04T00:00:00Z", "title matches")]},
+        ["c1", "c2"],
+    )
+    result = CliRunner().invoke(app, ["find", str(path), "--accept", "c2:1"])
+    assert result.exit_code == ExitCode.OK, result.output
+    after = read_citations_file(path)
+    assert after.dialect == dialect
+    assert {c.id: c.url for c in after.citations} == {"c1": rows[0].url, "c2": found}
+
+
+def test_a_unicode_text_file_given_to_check_is_taken_for_citations_not_a_report(
+    tmp_path: Path,
+) -> None:
+    from linkwatch.extract.tocsv import is_citations_file
+
+    path = tmp_path / "citations.txt"  # Excel names "Unicode Text" files .txt
+    path.write_bytes(_saved(SAVED_AS["excel-unicode-text"]))
+    assert is_citations_file(path)
+    report = tmp_path / "report.txt"
+    report.write_text("A report\n\nIt cites a url, and more.\n", encoding="utf-16")
+    assert not is_citations_file(report)

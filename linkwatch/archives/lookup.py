@@ -135,7 +135,11 @@ def _sha1_base32(data: bytes) -> str:
 
 def _is_textual(content_type: str) -> bool:
     media = content_type.split(";", 1)[0].strip().lower()
-    return not media or media.startswith("text/") or media in ("application/xhtml+xml",)
+    return (
+        not media
+        or media.startswith("text/")
+        or media in ("application/xhtml+xml", "application/pdf", "application/x-pdf")
+    )
 
 
 def _same_page(a: str, b: str) -> bool:

@@ -453,7 +453,9 @@ class _LiveStage:
             end = chain.end
             if isinstance(end, Answer) and 200 <= end.status < 300:
                 ctype = end.headers.get("content-type", "")
-                if not is_textual(ctype) or "html" not in ctype:
+                # A PDF that fits the body cap is read so its text can be compared.
+                pdf = "pdf" in ctype and (_length(end) or 0) <= self.options.max_bytes
+                if not is_textual(ctype) or ("html" not in ctype and not pdf):
                     return self._answer_result(job, chain, attempts, None, None, prev)
             if isinstance(end, Failure) and end.status in (
                 LiveStatus.DNS_ERROR,
@@ -474,7 +476,11 @@ class _LiveStage:
         if 200 <= end.status < 300 and end.body:
             view = self.views.view(end.body, end.headers.get("content-type", ""), _length(end))
         probe = None
-        if self.options.probe and view is not None and view.text is not None and end.status != 304:
+        readable = view is not None and view.text is not None
+        # A PDF that came back is the document itself, never a host's "not found" page.
+        if readable and view is not None and "pdf" in view.fingerprint.content_type:
+            readable = False
+        if self.options.probe and readable and end.status != 304:
             probe = await self._probe(url)
         return self._answer_result(job, chain, attempts, view, probe, prev)
 
