@@ -14,6 +14,9 @@ from linkwatch.results import Fingerprint, LiveResult
 from linkwatch.status import LiveStatus
 from linkwatch.store.history import iso, utc_now
 
+#: The start of the reason of a URL whose check met an unexpected exception.
+INTERNAL_ERROR = "internal error"
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Previous:
@@ -56,10 +59,14 @@ OnResult = Callable[[Checked], None]
 
 
 def host_of(url: str, options: LiveOptions) -> str:
-    """The origin a URL's requests go to (a DOI's: the resolver's)."""
+    """The origin a URL's requests go to (a DOI's: the resolver's); an invalid URL is its own
+    group (it is judged ``invalid-url`` where it is checked)."""
     if url.startswith(DOI_PREFIX):
         return origin(options.doi_resolver)
-    return origin(url)
+    try:
+        return origin(url)
+    except ValueError:
+        return url
 
 
 def looks_like_outage(net_failed: Set[str], answered: Set[str], fraction: float) -> bool:
@@ -71,11 +78,27 @@ def looks_like_outage(net_failed: Set[str], answered: Set[str], fraction: float)
     return share > fraction and (len(contacted) >= 3 or not answered)
 
 
+def invalid_url(url: str, problem: str) -> LiveResult:
+    """The result of a URL that cannot be fetched, naming the problem."""
+    return _unfetched(url, LiveStatus.INVALID_URL, problem)
+
+
+def internal_error(exc: BaseException) -> str:
+    """How an unexpected exception is named in a result's reason."""
+    return f"{INTERNAL_ERROR} ({type(exc).__name__}: {exc})"
+
+
+def is_internal_error(live: LiveResult) -> bool:
+    """Whether ``live`` is a URL left unchecked by a fault in linkwatch itself."""
+    return live.status is LiveStatus.NOT_CHECKED and live.reason.startswith(
+        f"not checked: {INTERNAL_ERROR}"
+    )
+
+
+def _unfetched(url: str, status: LiveStatus, reason: str) -> LiveResult:
+    return LiveResult(url=url, status=status, reason=reason, checked_at=iso(utc_now()))
+
+
 def not_checked(url: str, why: str) -> LiveResult:
     """The result of a URL the run did not reach, saying why."""
-    return LiveResult(
-        url=url,
-        status=LiveStatus.NOT_CHECKED,
-        reason=f"not checked: {why}",
-        checked_at=iso(utc_now()),
-    )
+    return _unfetched(url, LiveStatus.NOT_CHECKED, f"not checked: {why}")
