@@ -68,9 +68,7 @@ def ensure_schema(db_url: str) -> None:
     try:
         conn.execute("BEGIN")
         conn.execute(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})")
-        (present,) = conn.execute(
-            "SELECT to_regclass('procrastinate_jobs') IS NOT NULL"
-        ).fetchone()
+        (present,) = conn.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL").fetchone()
         if not present:
             logger.info("creating the task queue's tables")
             conn.execute(SchemaManager.get_schema())
@@ -94,9 +92,7 @@ async def defer_shard(app: procrastinate.App, run_id: str, shard: int) -> int | 
 async def retry_stalled(app: procrastinate.App) -> int:
     """Put the jobs of workers silent for :data:`STALLED_AFTER` seconds back in the queue."""
     stalled = list(
-        await app.job_manager.get_stalled_jobs(
-            queue=QUEUE, seconds_since_heartbeat=STALLED_AFTER
-        )
+        await app.job_manager.get_stalled_jobs(queue=QUEUE, seconds_since_heartbeat=STALLED_AFTER)
     )
     for job in stalled:
         logger.warning(

@@ -20,13 +20,15 @@ from typing import Any
 
 from linkwatch.errors import StoreError
 from linkwatch.results import CitationResult, Fingerprint, LiveResult, RunResult, from_dict, to_dict
-from linkwatch.status import LiveStatus
+from linkwatch.status import ALIVE_LIVE, LiveStatus
 from linkwatch.store.backend import Backend, Connection
 from linkwatch.store.history import ConfirmPolicy, UrlHistory, advance, iso, parse_iso, utc_now
 from linkwatch.store.migrations import load_migrations
 
 #: The default database file name, created beside the citations file.
 DEFAULT_DB_NAME = ".linkwatch.db"
+
+_ALIVE = frozenset(s.value for s in ALIVE_LIVE)
 
 #: Where a store lives: an SQLite file, or a ``postgresql://`` URL.
 DbTarget = Path | str
@@ -285,9 +287,18 @@ class Store:
             if at is None or status is None:
                 out.append(h)
                 continue
+            now = current.get(h.url)
+            stored_at = parse_iso(now.last_checked) if now is not None else None
+            if now is not None and stored_at is not None and stored_at > at:
+                # Another run stored a later check first. A later success is newer
+                # evidence than this run's step; anything else takes the step as of then.
+                if now.last_status in _ALIVE:
+                    out.append(now)
+                    continue
+                at = stored_at
             out.append(
                 advance(
-                    current.get(h.url),
+                    now,
                     h.url,
                     status,
                     at,

@@ -76,13 +76,30 @@ class PostgresServer(Closing):
         server = cls(folder, _free_port(), run_as, bin_dir)
         try:
             server._run(
-                "initdb", "-D", str(folder / "data"), "-U", cls.USER, "--auth=trust",
-                "-E", "UTF8", "--no-sync", "--locale=C",
+                "initdb",
+                "-D",
+                str(folder / "data"),
+                "-U",
+                cls.USER,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--locale=C",
             )
             options = f"-h 127.0.0.1 -p {server.port} -k {folder} -F -c max_connections=200"
             server._run(
-                "pg_ctl", "-D", str(folder / "data"), "-l", str(folder / "log"),
-                "-o", options, "-w", "-t", "60", "start",
+                "pg_ctl",
+                "-D",
+                str(folder / "data"),
+                "-l",
+                str(folder / "log"),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "60",
+                "start",
             )
         except BaseException:
             server.close()
