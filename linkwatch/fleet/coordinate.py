@@ -104,7 +104,7 @@ def run_distributed(
             if handle_signals:
                 _stop_on_signals(stop)
             async with Fleet(db_url, store, citations, options, digest, run_id) as fleet:
-                return await check_citations(
+                done = await check_citations(
                     citations,
                     options,
                     store,
@@ -115,6 +115,9 @@ def run_distributed(
                     live_check=fleet.live_check,
                     run_id=run_id,
                 )
+            if done.complete:
+                release_shards(store, run_id)
+            return done
 
         return run_async(run())
 
@@ -146,6 +149,17 @@ def resumable_run(store: Store, digest: str) -> str | None:
             "UPDATE runs SET state = 'running', finished_at = NULL WHERE id = ?", (row[0],)
         )
     return str(row[0])
+
+
+def release_shards(store: Store, run_id: str) -> None:
+    """Drop what only a finished run's coordinator needed: the workers' copies and the payloads.
+
+    The checks themselves stay in ``checks``; the shard rows stay, small, as the record of
+    which worker stored what.
+    """
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM fleet_checks WHERE run_id = ?", (run_id,))
+        conn.execute("UPDATE fleet_shards SET payload_json = '[]' WHERE run_id = ?", (run_id,))
 
 
 class Fleet:

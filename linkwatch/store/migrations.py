@@ -6,10 +6,11 @@ transaction together with the bump of the schema version (``PRAGMA
 user_version`` on SQLite, the ``linkwatch_schema`` table on PostgreSQL), so a
 migration is applied entirely or not at all.
 
-There is one list of migrations for every engine. Where SQLite and PostgreSQL
-need different SQL for one step (an auto-numbered ``INTEGER PRIMARY KEY`` is an
-identity column on PostgreSQL), ``migrations/postgresql/NNNN_name.sql`` replaces
-that step's SQL there; every other step must be written in the SQL both share.
+There is one list of migrations for every engine, written in the SQL SQLite and
+PostgreSQL share; PostgreSQL reads SQLite's auto-numbered ``INTEGER PRIMARY KEY``
+as an identity column (:func:`linkwatch.store.postgres.as_postgres`). A step that
+must differ otherwise has a variant, ``migrations/postgresql/NNNN_name.sql``,
+which replaces that step's SQL there (0005 adds the run order PostgreSQL lacks).
 """
 
 from __future__ import annotations

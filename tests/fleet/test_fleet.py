@@ -174,6 +174,14 @@ def test_distributed_live_check_reports_what_a_local_run_reports(
     again = _linkwatch("report", "--db", pg_url, "--citations", str(csv), "--format", "json")
     assert again.returncode == 0, again.stderr
     assert _essentials(json.loads(again.stdout)) == _essentials(doc)
+    first = doc["run"]["results"][0]["citation"]
+    plan = _linkwatch(
+        "archive", str(csv), "--db", pg_url, "--to", "warc", "--ids", first["id"], "--dry-run"
+    )
+    assert plan.returncode == 0, plan.stderr
+    assert first["url"] in plan.stdout
+    # What only the coordinator needed is gone once the run is complete.
+    assert not _query(pg_url, "SELECT 1 FROM fleet_checks WHERE run_id = %s", run_id)
 
 
 def test_distributed_archive_checks_match_a_local_run(
