@@ -82,6 +82,20 @@ def _check(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     return wall, cpu, err.strip().splitlines()[-1] if err.strip() else ""
 
 
+def _print_sizes(db_url: str, urls: int) -> None:
+    """Bytes per URL of each table (with its indexes) after a distributed run."""
+    import psycopg
+
+    with psycopg.connect(db_url) as conn:
+        rows = conn.execute(
+            "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c"
+            " WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace"
+            " ORDER BY 2 DESC"
+        ).fetchall()
+    sizes = {name: round(size / urls) for name, size in rows if size > 16384}
+    print(f"  bytes per URL: {json.dumps(sizes)}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--urls", type=int, default=20000)
@@ -146,6 +160,8 @@ def main() -> None:
                 for proc in fleet:
                     worker_cpu += _wait(proc)[1]
                 peak = _web_peak(web)
+            if workers:
+                _print_sizes(db, len(urls))
             time.sleep(1.0)  # let the server reap the closed connections' backends
             pg_cpu = _postgres_cpu(server) - pg_before
             total_cpu = cpu + worker_cpu
