@@ -330,6 +330,31 @@ def test_same_citations_file_twice_at_once_is_refused(
         first.wait()
 
 
+def test_coordinator_stopped_by_sigterm_is_resumed_by_the_next_run(
+    tmp_path: Path, local_web: LocalWeb, workers: Workers, pg_url: str
+) -> None:
+    csv = _citations(tmp_path / "c.csv", [local_web.url("ok-html"), local_web.url("gone-410")])
+    args = [str(csv), *FAST, "--no-archive", "--db", pg_url, "--distributed"]
+    # No worker yet: the run plans its jobs and waits for one.
+    first = subprocess.Popen(
+        [sys.executable, "-m", "linkwatch", "check", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _wait_for("the run to plan", lambda: _query(pg_url, "SELECT 1 FROM fleet_shards"))
+    first.send_signal(signal.SIGTERM)
+    _, err = first.communicate(timeout=60)
+    assert first.returncode == ExitCode.INCONCLUSIVE, err
+    [(run_id, state)] = _query(pg_url, "SELECT id, state FROM runs")
+    assert state == "interrupted"
+    workers.start()
+    again = _linkwatch("check", *args)
+    assert again.returncode == ExitCode.OK, again.stderr
+    assert f"resuming run {run_id}" in again.stderr
+    assert _query(pg_url, "SELECT id, state FROM runs") == [(run_id, "complete")]
+
+
 def test_worker_without_its_database_says_so_and_backs_off(tmp_path: Path) -> None:
     import socket
 

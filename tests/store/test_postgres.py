@@ -183,3 +183,14 @@ def test_messages_never_show_the_password() -> None:
 def test_unreachable_database_is_a_one_line_store_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match=r"127\.0\.0\.1:1/x: cannot connect to the database"):
         Store("postgresql://u:pw@127.0.0.1:1/x")
+
+
+def test_config_db_may_be_a_database_url_or_a_path_beside_the_file(tmp_path: Path) -> None:
+    from linkwatch.check import CheckOptions
+    from linkwatch.config import load_config
+
+    toml = tmp_path / "linkwatch.toml"
+    toml.write_text('db = "postgresql://lw@db.example/lw"\n', encoding="utf-8")
+    assert load_config(toml).build(CheckOptions).db == "postgresql://lw@db.example/lw"
+    toml.write_text('db = "history.db"\n', encoding="utf-8")
+    assert load_config(toml).build(CheckOptions).db == tmp_path / "history.db"
