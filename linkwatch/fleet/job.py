@@ -40,13 +40,19 @@ async def run_shard(db_url: str, run_id: str, shard: int, *, worker: str = "") -
     """Check shard ``shard`` of run ``run_id`` and store it; ``False`` when it was already done."""
     with Store(db_url, lock=False) as store:
         row = store.conn.execute(
-            "SELECT s.state, s.payload_json, f.options_json FROM fleet_shards s"
-            " JOIN fleet_runs f ON f.run_id = s.run_id WHERE s.run_id = ? AND s.shard = ?",
+            "SELECT s.state, s.payload_json, f.options_json, r.state FROM fleet_shards s"
+            " JOIN fleet_runs f ON f.run_id = s.run_id JOIN runs r ON r.id = s.run_id"
+            " WHERE s.run_id = ? AND s.shard = ?",
             (run_id, shard),
         ).fetchone()
         if row is None:
             raise StoreError(f"{store.label}: run {run_id} has no shard {shard}")
         if row[0] == "done":
+            return False
+        if row[3] != "running":
+            # Its coordinator stopped (or gave way to a newer run): nobody waits for this shard.
+            # Resumed, the run queues the shard again.
+            logger.info("run %s is %s: shard %d left unchecked", run_id, row[3], shard)
             return False
         live_options, archive_options = read_options(row[2])
         urls, citations, previous = read_payload(row[1])

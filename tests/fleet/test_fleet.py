@@ -355,6 +355,30 @@ def test_coordinator_stopped_by_sigterm_is_resumed_by_the_next_run(
     assert _query(pg_url, "SELECT id, state FROM runs") == [(run_id, "complete")]
 
 
+def test_a_killed_run_is_not_resumed_for_other_input(
+    tmp_path: Path, local_web: LocalWeb, workers: Workers, pg_url: str
+) -> None:
+    csv = _citations(tmp_path / "c.csv", [local_web.url("ok-html")])
+    args = [str(csv), *FAST, "--no-archive", "--db", pg_url, "--distributed"]
+    first = subprocess.Popen(
+        [sys.executable, "-m", "linkwatch", "check", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _wait_for("the run to plan", lambda: _query(pg_url, "SELECT 1 FROM fleet_shards"))
+    first.kill()
+    first.wait()
+    [(killed,)] = _query(pg_url, "SELECT id FROM runs")
+    workers.start()
+    _citations(csv, [local_web.url("ok-html"), local_web.url("redirect-301")])
+    changed = _linkwatch("check", *args)
+    assert changed.returncode == ExitCode.OK, changed.stderr
+    assert "resuming" not in changed.stderr
+    states = dict(_query(pg_url, "SELECT id, state FROM runs"))
+    assert states.pop(killed) == "interrupted"
+    assert list(states.values()) == ["complete"]
+
+
 def test_worker_without_its_database_says_so_and_backs_off(tmp_path: Path) -> None:
     import socket
 
