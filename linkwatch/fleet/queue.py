@@ -32,12 +32,9 @@ _SCHEMA_LOCK = 0x71756575  # "queu"
 
 def make_app(db_url: str, *, pool_size: int = 4) -> procrastinate.App:
     """The procrastinate app on ``db_url``, with the shard task registered (not yet opened)."""
-    try:
-        import procrastinate
-    except ImportError as exc:
-        raise StoreError(
-            "the worker fleet needs procrastinate: pip install 'linkwatch[postgres]'"
-        ) from exc
+    _procrastinate()
+    import procrastinate
+
     from linkwatch.fleet.job import run_shard
 
     connector = procrastinate.PsycopgConnector(
@@ -58,11 +55,24 @@ def make_app(db_url: str, *, pool_size: int = 4) -> procrastinate.App:
     return app
 
 
+def _procrastinate() -> None:
+    """Raise :class:`StoreError` saying how to install procrastinate when it is missing."""
+    try:
+        import procrastinate.schema  # noqa: F401
+    except ImportError as exc:
+        raise StoreError(
+            "the worker fleet needs procrastinate: pip install 'linkwatch[postgres]'"
+        ) from exc
+
+
 def ensure_schema(db_url: str) -> None:
     """Create procrastinate's tables in the database unless they are there."""
+    from linkwatch.store.postgres import connect
+
+    _procrastinate()
     from procrastinate.schema import SchemaManager
 
-    from linkwatch.store.postgres import connect
+    schema = SchemaManager.get_schema()
 
     conn = connect(db_url, purpose="linkwatch schema")
     try:
@@ -71,7 +81,7 @@ def ensure_schema(db_url: str) -> None:
         (present,) = conn.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL").fetchone()
         if not present:
             logger.info("creating the task queue's tables")
-            conn.execute(SchemaManager.get_schema())
+            conn.execute(schema)
         conn.execute("COMMIT")
     finally:
         conn.close()
