@@ -397,6 +397,17 @@ def check_command(
         Path | None,
         typer.Option("--reports", help="Folder for REPORTS/RUN-ID/ (default reports/ beside)."),
     ] = None,
+    notify: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--notify",
+            envvar="LINKWATCH_NOTIFY",
+            help="Apprise URL told of new failures, drift and recoveries (repeatable).",
+        ),
+    ] = None,
+    notify_always: Annotated[
+        bool, typer.Option("--notify-always", help="Notify after every run, changed or not.")
+    ] = False,
     config: Annotated[
         Path | None, typer.Option("--config", help="linkwatch.toml or pyproject.toml to use.")
     ] = None,
@@ -456,6 +467,13 @@ def check_command(
     )
     try:
         settings, options = _check_settings(ctx, citations, config, options, fail_on, reports)
+        if notify or notify_always:
+            settings = dataclasses.replace(
+                settings,
+                notify=tuple(notify) if notify else settings.notify,
+                notify_always=notify_always or settings.notify_always,
+            )
+        _check_notify_targets(settings.notify)
     except LinkwatchError as exc:
         _die(str(exc), exc.exit_code)
     verbosity = -1 if quiet else verbose or settings.verbosity
@@ -477,9 +495,11 @@ def check_command(
         _die(str(exc), exc.exit_code)
     code = exit_code_for(run, frozenset(settings.fail_on))
     if json_out:
-        from linkwatch.report.jsondoc import render_json
+        from linkwatch.report.writer import ReportFormat, render_chunks
 
-        typer.echo(render_json(run, previous), nl=False)
+        for chunk in render_chunks(ReportFormat.JSON, run, previous):
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.flush()
     verdicts: dict[str, int] = {}
     for r in run.results:
         verdicts[r.verdict.value] = verdicts.get(r.verdict.value, 0) + 1
@@ -492,7 +512,20 @@ def check_command(
         summary += f"; inconclusive: {run.inconclusive_reason}"
     if verbosity >= 0 or code != ExitCode.OK:
         typer.echo(f"{summary}; reports in {folder}", err=True)
+    if settings.notify:
+        from linkwatch.report.notify import notify_run
+
+        # Logged, never raised: a notification that fails leaves the exit code as it is.
+        notify_run(settings.notify, run, previous, always=settings.notify_always, folder=folder)
     raise typer.Exit(int(code))
+
+
+def _check_notify_targets(urls: tuple[str, ...]) -> None:
+    """Refuse, before anything is fetched, a notification URL Apprise cannot send to."""
+    if urls:
+        from linkwatch.report.notify import check_targets
+
+        check_targets(urls)
 
 
 #: ``check`` parameters and the option fields they set (``table.field`` for nested options).
@@ -772,7 +805,7 @@ def report_command(
     """
     from linkwatch.config import RunSettings, load_config
     from linkwatch.report.history import load_with_previous
-    from linkwatch.report.writer import ReportFormat, render, write_reports
+    from linkwatch.report.writer import ReportFormat, render_chunks, write_reports
     from linkwatch.store.db import Store
 
     chosen: ReportFormat | None = None
@@ -799,16 +832,18 @@ def report_command(
             folder = write_reports(run, target, previous, update_latest=False)
             typer.echo(f"report: run {run.run_id} written to {folder}")
             return
-        data = render(chosen, run, previous)
+        # Written as it is made: a catalogue's results.json is never held whole.
+        data = render_chunks(chosen, run, previous)
         if output is not None:
-            from linkwatch.fsutil import atomic_write_bytes
+            from linkwatch.fsutil import atomic_write_chunks
 
-            atomic_write_bytes(output, data)
+            atomic_write_chunks(output, data)
             typer.echo(f"report: run {run.run_id} written to {output}", err=True)
             return
     except LinkwatchError as exc:
         _die(str(exc), exc.exit_code)
-    sys.stdout.buffer.write(data)
+    for chunk in data:
+        sys.stdout.buffer.write(chunk)
     sys.stdout.flush()
 
 

@@ -63,6 +63,10 @@ class RunSettings:
     """Verdicts that make the exit code 1."""
     verbosity: int = 0
     """Log detail on stderr: -1 quiet, 0 normal, 1 and 2 more."""
+    notify: tuple[str, ...] = ()
+    """Apprise URLs told of the changes since the last run (they hold secrets: never stored)."""
+    notify_always: bool = False
+    """Notify after every run, not only when something changed."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -175,12 +179,18 @@ def _describe(tp: Any) -> str:
     return str(tp)
 
 
+#: Keys whose values may hold secrets (notification URLs with passwords or tokens): a message
+#: about a wrong value names the key, never the value.
+SECRET_KEYS: frozenset[str] = frozenset({"notify"})
+
+
 def coerce(value: Any, tp: Any, *, key: str, where: str, base: Path) -> Any:
     """``value`` (from TOML) as the Python type ``tp``; raises :class:`ConfigError` naming ``key``.
 
     Paths are resolved against ``base``; lists become tuples; tables become dataclasses.
     """
-    wrong = ConfigError(f"{where}: {key}: expected {_describe(tp)}, got {value!r}")
+    shown = "a value not shown here" if key.split("[", 1)[0] in SECRET_KEYS else repr(value)
+    wrong = ConfigError(f"{where}: {key}: expected {_describe(tp)}, got {shown}")
     members = _union_members(tp)
     if members:
         for member in members:

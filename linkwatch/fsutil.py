@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from linkwatch.errors import OutputError
@@ -15,6 +16,15 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
     Raises :class:`OutputError` naming the path when it cannot be written.
     """
+    atomic_write_chunks(path, (data,))
+
+
+def atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
+    """Write ``chunks`` one after another to ``path``, atomically as :func:`atomic_write_bytes`.
+
+    The file is never held whole in memory; if making a chunk raises, the
+    temporary file is removed and ``path`` is left as it was.
+    """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     try:
@@ -23,7 +33,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for chunk in chunks:
+                fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
         # Keep the permissions of the file being replaced (mkstemp creates 0600).
@@ -37,6 +48,10 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:

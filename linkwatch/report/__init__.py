@@ -2,8 +2,9 @@
 
 :func:`write_reports` writes ``report.md``, ``report.html``, ``results.json`` and
 ``results.csv`` for a :class:`linkwatch.results.RunResult` into
-``reports/<run-id>/`` and points ``reports/latest`` at it. The "since last run"
-section compares with the previous run when one is given.
+``reports/<run-id>/`` and points ``reports/latest`` at it, each file streamed as it
+is made. The "since last run" section compares with the previous run when one is
+given; :func:`notify_run` sends those changes through Apprise.
 """
 
 from __future__ import annotations
@@ -14,25 +15,38 @@ from linkwatch.report.jsondoc import render_json, results_document, schema
 from linkwatch.report.markdown import render_markdown
 from linkwatch.report.model import (
     VERDICT_ORDER,
+    ReportCounts,
     RunDiff,
     Summary,
+    by_report,
     diff_runs,
     parse_verdicts,
     summarize,
 )
-from linkwatch.report.writer import FILE_NAMES, ReportFormat, render, write_reports
+from linkwatch.report.notify import notify_run
+from linkwatch.report.writer import (
+    FILE_NAMES,
+    ReportFormat,
+    render,
+    render_chunks,
+    write_reports,
+)
 
 __all__ = [
     "CSV_COLUMNS",
     "FILE_NAMES",
     "VERDICT_ORDER",
+    "ReportCounts",
     "ReportFormat",
     "RunDiff",
     "Summary",
+    "by_report",
     "diff_runs",
     "neutralise",
+    "notify_run",
     "parse_verdicts",
     "render",
+    "render_chunks",
     "render_csv",
     "render_html",
     "render_json",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 from linkwatch.report.model import (
     archive_status,
@@ -94,10 +95,19 @@ def csv_row(run_id: str, r: CitationResult) -> dict[str, str]:
 
 def render_csv(run: RunResult) -> str:
     """``results.csv`` text: a :data:`CSV_COLUMNS` header, then one neutralised row per citation."""
+    return "".join(csv_chunks(run))
+
+
+def csv_chunks(run: RunResult, rows_per_chunk: int = 1000) -> Iterator[str]:
+    """:func:`render_csv`'s text in pieces of ``rows_per_chunk`` rows."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for r in run.results:
+    for i, r in enumerate(run.results, 1):
         row = csv_row(run.run_id, r)
         writer.writerow([neutralise(row[c]) for c in CSV_COLUMNS])
-    return buf.getvalue()
+        if i % rows_per_chunk == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()

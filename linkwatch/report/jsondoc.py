@@ -6,7 +6,9 @@ The JSON Schema that every document validates against ships in the package as
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Iterator
 from importlib import resources
 from typing import Any
 
@@ -50,7 +52,37 @@ def results_document(run: RunResult, previous: RunResult | None = None) -> dict[
 
 def render_json(run: RunResult, previous: RunResult | None = None) -> str:
     """``results.json`` text: :func:`results_document`, indented, UTF-8 kept readable."""
-    return json.dumps(results_document(run, previous), ensure_ascii=False, indent=2) + "\n"
+    return "".join(json_chunks(run, previous))
+
+
+# Where the run's citation results go in the document dumped without them: ``run`` is a
+# top-level key and ``results`` one of its keys, so the list sits at two levels of indent.
+_RESULTS_SLOT = '\n    "results": [],\n'
+_ITEM_INDENT = "\n      "
+
+
+def json_chunks(run: RunResult, previous: RunResult | None = None) -> Iterator[str]:
+    """:func:`render_json`'s text in pieces: the same bytes, one citation result at a time.
+
+    Only one result's dictionary exists at a time, instead of the whole run's.
+    """
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "generator": f"linkwatch {__version__}",
+        "run": to_dict(dataclasses.replace(run, results=())),
+        "summary": summary_dict(summarize(run)),
+        "since_last_run": diff_dict(diff_runs(run, previous)),
+    }
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    head, tail = text.split(_RESULTS_SLOT, 1)
+    if not run.results:
+        yield text + "\n"
+        return
+    yield head + '\n    "results": ['
+    for i, result in enumerate(run.results):
+        item = json.dumps(to_dict(result), ensure_ascii=False, indent=2)
+        yield ("," if i else "") + _ITEM_INDENT + item.replace("\n", _ITEM_INDENT)
+    yield "\n    ],\n" + tail + "\n"
 
 
 def schema() -> dict[str, Any]:

@@ -1,13 +1,25 @@
-"""``report.md``: the run for a person reading it in a terminal, an editor or a forge."""
+"""``report.md``: the run for a person reading it in a terminal, an editor or a forge.
+
+It leads with what needs action: the summary, the changes since the last run, a
+per-report table when the run covers several reports, then one table per problem
+verdict, most urgent first. Healthy citations are counted, not listed, so the file
+stays readable at 100,000 citations.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 
 from linkwatch.report.model import (
+    DIFF_LIST_LIMIT,
+    PROBLEM_VERDICTS,
+    VERDICT_ORDER,
     DiffEntry,
+    ReportCounts,
     RunDiff,
+    by_report,
     by_verdict,
     capture_date,
     change_text,
@@ -17,11 +29,12 @@ from linkwatch.report.model import (
     diff_runs,
     live_text,
     page_title,
+    report_name,
     safe_href,
     summarize,
 )
 from linkwatch.results import CitationResult, RunResult
-from linkwatch.status import ArchiveStatus, LiveStatus
+from linkwatch.status import ArchiveStatus, LiveStatus, Verdict
 
 # Characters that Markdown (CommonMark and GitHub tables) would read as markup or raw HTML.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
@@ -79,10 +92,11 @@ def _capture_cell(r: CitationResult) -> str:
     return f"{md_link(label, cap.url)} ({md_text(arch.status.value)})"
 
 
-def _row(r: CitationResult) -> str:
+def _row(r: CitationResult, report: str | None = None) -> str:
     url = citation_url(r)
     title = page_title(r)
-    cells = [
+    cells = [] if report is None else [report]
+    cells += [
         md_text(citation_text(r)) + (f" “{md_text(title)}”" if title else ""),
         md_link(url, url) if url else "(none)",
         md_text(live_text(r)),
@@ -93,16 +107,28 @@ def _row(r: CitationResult) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+def diff_items(
+    entries: tuple[DiffEntry, ...],
+    limit: int = DIFF_LIST_LIMIT,
+    where: str = "results.json lists all",
+    links: bool = True,
+) -> list[str]:
+    """One Markdown list item per entry, at most ``limit``, then how many more and ``where``."""
+    lines = [
+        f"- {md_text(e.citation_id)} {md_link(e.url, e.url) if links else md_text(e.url)}: "
+        f"{md_text(e.before)} → {md_text(e.after)} (now {e.verdict.value})"
+        for e in entries[:limit]
+    ]
+    if len(entries) > limit:
+        lines.append(f"- … and {len(entries) - limit} more ({where})")
+    return lines
+
+
 def _diff_lines(title: str, entries: tuple[DiffEntry, ...]) -> list[str]:
     lines = [f"### {title} ({len(entries)})", ""]
     if not entries:
         return [*lines, "None.", ""]
-    for e in entries:
-        lines.append(
-            f"- {md_text(e.citation_id)} {md_link(e.url, e.url)}: "
-            f"{md_text(e.before)} → {md_text(e.after)} (now {e.verdict.value})"
-        )
-    return [*lines, ""]
+    return [*lines, *diff_items(entries), ""]
 
 
 def _since_last_run(diff: RunDiff) -> list[str]:
@@ -116,29 +142,62 @@ def _since_last_run(diff: RunDiff) -> list[str]:
     lines += _diff_lines("Newly archived", diff.newly_archived)
     if diff.added or diff.removed:
         lines += [
-            f"Citations added: {md_text(', '.join(diff.added)) or 'none'}; "
-            f"removed: {md_text(', '.join(diff.removed)) or 'none'}.",
+            f"Citations added: {_id_list(diff.added)}; removed: {_id_list(diff.removed)}.",
             "",
         ]
     return lines
 
 
-def render_markdown(run: RunResult, previous: RunResult | None = None) -> str:
-    """``report.md`` text for ``run``, with a "since last run" section against ``previous``."""
+def _id_list(ids: tuple[str, ...]) -> str:
+    if not ids:
+        return "none"
+    shown = md_text(", ".join(ids[:DIFF_LIST_LIMIT]))
+    more = len(ids) - DIFF_LIST_LIMIT
+    return f"{len(ids)} ({shown}, … and {more} more)" if more > 0 else shown
+
+
+def _per_report(reports: list[ReportCounts]) -> list[str]:
+    """The per-report table: one row per report, most problems first."""
+    lines = [
+        f"## Per report ({len(reports)})",
+        "",
+        "| report | citations | " + " | ".join(v.value for v in VERDICT_ORDER) + " |",
+        "| --- | ---: | " + " | ".join("---:" for _ in VERDICT_ORDER) + " |",
+    ]
+    for rc in reports:
+        counts = " | ".join(str(rc.verdicts[v]) for v in VERDICT_ORDER)
+        lines.append(f"| {md_text(rc.report)} | {rc.citations} | {counts} |")
+    return [*lines, ""]
+
+
+def markdown_chunks(run: RunResult, previous: RunResult | None = None) -> Iterator[str]:
+    """``report.md`` in pieces, problems first: written as they come, never held whole.
+
+    Healthy citations are counted (per report when the run covers several), not
+    listed; results.csv, results.json and report.html list every citation.
+    """
     summary = summarize(run)
+    reports = by_report(run)
+    several = len(reports) > 1
     lines = [f"# linkwatch report: run {md_text(run.run_id)}", ""]
     lines += [
         f"- State: **{md_text(run_state(run))}**",
         f"- Citations file: {md_text(run.citations_file) or '(not recorded)'}",
-        f"- Started: {md_text(run.started_at)}"
-        + (f"; finished: {md_text(run.finished_at)}" if run.finished_at else ""),
     ]
+    if several:
+        lines.append(f"- Reports: {len(reports)}")
+    lines.append(
+        f"- Started: {md_text(run.started_at)}"
+        + (f"; finished: {md_text(run.finished_at)}" if run.finished_at else "")
+    )
     took = duration_text(run.started_at, run.finished_at)
     if took:
         lines.append(f"- Took: {took}")
+    problems = sum(summary.verdicts[v] for v in PROBLEM_VERDICTS)
     lines += [
         f"- {summary.citations} citations, {summary.urls} distinct URLs: "
         f"{counts_line(summary.verdicts)}",
+        f"- Need action: {problems}" + (" (listed below, most urgent first)" if problems else ""),
         "",
         "## Summary",
         "",
@@ -153,18 +212,45 @@ def render_markdown(run: RunResult, previous: RunResult | None = None) -> str:
     not_checked = summary.live[LiveStatus.NOT_CHECKED] + summary.live[LiveStatus.SKIPPED]
     if run.skipped or not_checked:
         lines += [f"### Skipped ({not_checked} citation(s) not fetched)", ""]
-        lines += [f"- {md_text(s)}" for s in run.skipped] or ["- (no reason recorded)"]
+        lines += [f"- {md_text(s)}" for s in run.skipped[:DIFF_LIST_LIMIT]] or [
+            "- (no reason recorded)"
+        ]
+        if len(run.skipped) > DIFF_LIST_LIMIT:
+            lines.append(f"- … and {len(run.skipped) - DIFF_LIST_LIMIT} more")
         lines.append("")
     lines += _since_last_run(diff_runs(run, previous))
-    for verdict, rows in by_verdict(run).items():
-        lines += [f"## {verdict.value} ({len(rows)})", ""]
+    if several:
+        lines += _per_report(reports)
+    yield "\n".join(lines) + "\n"
+    groups = by_verdict(run)
+    for verdict in PROBLEM_VERDICTS:
+        rows = groups[verdict]
+        head = [f"## {verdict.value} ({len(rows)})", ""]
         if not rows:
-            lines += ["None.", ""]
+            yield "\n".join([*head, "None.", ""]) + "\n"
             continue
-        lines += [
-            "| citation | URL | live | capture | change | action |",
-            "| --- | --- | --- | --- | --- | --- |",
-        ]
-        lines += [_row(r) for r in rows]
-        lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
+        columns = ["citation", "URL", "live", "capture", "change", "action"]
+        if several:
+            columns.insert(0, "report")
+            rows = sorted(rows, key=lambda r: report_name(r, run))
+        head += ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
+        yield "\n".join(head) + "\n"
+        for r in rows:
+            yield _row(r, md_text(report_name(r, run)) if several else None) + "\n"
+        yield "\n"
+    healthy = summary.verdicts[Verdict.HEALTHY]
+    tail = [f"## healthy ({healthy})", ""]
+    if healthy:
+        where = " (per report: see Per report above)" if several else ""
+        tail.append(
+            f"{healthy} citation(s) healthy: nothing to do{where}. They are not listed here;"
+            " results.csv, results.json and report.html list every citation."
+        )
+    else:
+        tail.append("None.")
+    yield "\n".join(tail) + "\n"
+
+
+def render_markdown(run: RunResult, previous: RunResult | None = None) -> str:
+    """``report.md`` text for ``run``, with a "since last run" section against ``previous``."""
+    return "".join(markdown_chunks(run, previous))

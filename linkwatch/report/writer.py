@@ -1,6 +1,7 @@
 """Writing a run's report files to ``reports/<run-id>/`` and pointing ``reports/latest`` there.
 
-Each file is written to a temporary name and renamed (:mod:`linkwatch.fsutil`).
+Each file is written piece by piece to a temporary name and renamed
+(:mod:`linkwatch.fsutil`), so a report of 100,000 citations is never held whole.
 ``reports/latest`` is a relative symbolic link to the run's folder, replaced by
 renaming a new link over it: a reader (a cron mail step, a web server) sees the
 previous run or the new one, never a half-copied folder, and no file is stored
@@ -14,15 +15,15 @@ import contextlib
 import enum
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from linkwatch.errors import OutputError
-from linkwatch.fsutil import atomic_write_bytes
-from linkwatch.report.csvdoc import render_csv
-from linkwatch.report.html import render_html
-from linkwatch.report.jsondoc import render_json
-from linkwatch.report.markdown import render_markdown
+from linkwatch.fsutil import atomic_write_chunks
+from linkwatch.report.csvdoc import csv_chunks
+from linkwatch.report.html import html_chunks
+from linkwatch.report.jsondoc import json_chunks
+from linkwatch.report.markdown import markdown_chunks
 from linkwatch.results import RunResult
 
 
@@ -48,16 +49,28 @@ LATEST = "latest"
 _SAFE_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 
 
+def render_chunks(
+    fmt: ReportFormat, run: RunResult, previous: RunResult | None = None
+) -> Iterator[bytes]:
+    """One report file's bytes in pieces, made as they are written (never the whole file).
+
+    CSV starts with a UTF-8 byte-order mark so spreadsheets read non-ASCII text.
+    """
+    makers: dict[ReportFormat, Callable[[], Iterator[str]]] = {
+        ReportFormat.MD: lambda: markdown_chunks(run, previous),
+        ReportFormat.HTML: lambda: html_chunks(run, previous),
+        ReportFormat.JSON: lambda: json_chunks(run, previous),
+        ReportFormat.CSV: lambda: csv_chunks(run),
+    }
+    if fmt is ReportFormat.CSV:
+        yield "\ufeff".encode()
+    for text in makers[fmt]():
+        yield text.encode("utf-8")
+
+
 def render(fmt: ReportFormat, run: RunResult, previous: RunResult | None = None) -> bytes:
     """One report file's bytes (CSV with a UTF-8 BOM so spreadsheets read non-ASCII text)."""
-    renderers: dict[ReportFormat, Callable[[], str]] = {
-        ReportFormat.MD: lambda: render_markdown(run, previous),
-        ReportFormat.HTML: lambda: render_html(run, previous),
-        ReportFormat.JSON: lambda: render_json(run, previous),
-        ReportFormat.CSV: lambda: render_csv(run),
-    }
-    text = renderers[fmt]()
-    return text.encode("utf-8-sig" if fmt is ReportFormat.CSV else "utf-8")
+    return b"".join(render_chunks(fmt, run, previous))
 
 
 def run_dir_name(run_id: str) -> str:
@@ -87,7 +100,7 @@ def write_reports(
     except OSError as exc:
         raise OutputError(f"{target}: cannot create report folder ({exc.strerror or exc})") from exc
     for fmt in formats:
-        atomic_write_bytes(target / FILE_NAMES[fmt], render(fmt, run, previous))
+        atomic_write_chunks(target / FILE_NAMES[fmt], render_chunks(fmt, run, previous))
     if update_latest:
         point_latest(reports_dir, target.name)
     return target

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import socket
 import subprocess
 import time
@@ -13,15 +12,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.web.archive import PywbMissingError, find_pywb_bin
 
 
 def _wayback_bin() -> Path:
-    env = os.environ.get("LINKWATCH_PYWB_BIN")
-    path = Path(env) if env else REPO_ROOT / ".venv-pywb" / "bin" / "wayback"
-    if not path.exists():
-        pytest.fail(f"pywb's wayback not found at {path}; run scripts/test.sh to install it")
-    return path
+    # The same place the archive fixture looks: LINKWATCH_PYWB_BIN names a directory.
+    try:
+        return find_pywb_bin() / "wayback"
+    except PywbMissingError as exc:
+        pytest.fail(str(exc))
 
 
 def _free_port() -> int:

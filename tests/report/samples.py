@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+from typing import Any
+
+from bs4 import BeautifulSoup
+
 from linkwatch.records import Citation
 from linkwatch.results import (
     ArchiveResult,
@@ -43,11 +49,17 @@ def citation_result(
     title: str = "",
     reason: str = "",
     http_status: int | None = 200,
+    report: str = "",
 ) -> CitationResult:
     """One citation result; the capture is made when ``archive`` is ``archived``."""
     return CitationResult(
         citation=Citation(
-            id=cid, source=source, date="2023-10-27", url=url, location=f"note {cid[1:]}"
+            id=cid,
+            report=report,
+            source=source,
+            date="2023-10-27",
+            url=url,
+            location=f"note {cid[1:]}",
         ),
         verdict=verdict,
         action=ACTIONS[verdict],
@@ -154,4 +166,90 @@ def every_verdict_run(run_id: str = "20240301T000000Z") -> RunResult:
         citations_file="citations.csv",
         results=results,
         skipped=("c6: no URL",),
+    )
+
+
+def multi_report_run(run_id: str = "20240302T000000Z") -> RunResult:
+    """:func:`every_verdict_run` with its citations spread over two reports."""
+    base = every_verdict_run(run_id)
+    results = tuple(
+        dataclasses.replace(
+            r,
+            citation=dataclasses.replace(
+                r.citation, report="brief-a.html" if i % 2 else "brief-b.html"
+            ),
+        )
+        for i, r in enumerate(base.results)
+    )
+    return dataclasses.replace(base, results=results)
+
+
+def html_data(html: str) -> dict[str, Any]:
+    """The JSON data block of a report.html, with each row decoded to a dict of its values."""
+    soup = BeautifulSoup(html, "html.parser")
+    block = soup.find("script", id="lw-data")
+    assert block is not None and block.get("type") == "application/json"
+    data: dict[str, Any] = json.loads(block.string or "")
+    rows = []
+    for row in data["rows"]:
+        values = dict(zip(data["columns"], row, strict=True))
+        for name, values_list in data["lists"].items():
+            values[name] = values_list[values[name]]
+        values["verdict"] = data["verdicts"][values["verdict"]]
+        # The short forms, rebuilt as report.js rebuilds them.
+        if values["citation"] == 1:
+            parts = [values[k] for k in ("source", "date", "location") if values[k]]
+            values["citation"] = f"{values['id']}: {', '.join(parts)}" if parts else values["id"]
+        pre, post, ts = values["capture_pre"], values["capture_post"], values["capture_ts"]
+        values["capture_href"] = (
+            ""
+            if not pre
+            else pre
+            if post == 0
+            else f"{pre}{ts}/" + (values["url"] if post == 1 else post)
+        )
+        rows.append(values)
+    data["decoded"] = rows
+    return data
+
+
+#: Verdicts of a catalogue run by ``i % 100``: 3 lost, 4 drifted, 8 at-risk, 3 preserved-only,
+#: 3 unverifiable, 1 unlinked and 78 healthy in every hundred citations.
+_CATALOGUE_MIX: tuple[tuple[int, Verdict, LiveStatus | None, ArchiveStatus | None], ...] = (
+    (3, Verdict.LOST, LiveStatus.NOT_FOUND, ArchiveStatus.NOT_ARCHIVED),
+    (7, Verdict.DRIFTED, LiveStatus.OK, ArchiveStatus.ARCHIVED),
+    (15, Verdict.AT_RISK, LiveStatus.OK, ArchiveStatus.NOT_ARCHIVED),
+    (18, Verdict.PRESERVED_ONLY, LiveStatus.GONE, ArchiveStatus.ARCHIVED),
+    (21, Verdict.UNVERIFIABLE, LiveStatus.FORBIDDEN, ArchiveStatus.LOOKUP_FAILED),
+    (22, Verdict.UNLINKED, None, None),
+    (100, Verdict.HEALTHY, LiveStatus.OK, ArchiveStatus.ARCHIVED),
+)
+
+
+def catalogue_run(n: int, reports: int = 250, hosts: int = 1000) -> RunResult:
+    """A back-catalogue run: ``n`` citations over ``reports`` reports and ``hosts`` hosts."""
+    results = []
+    for i in range(n):
+        _bound, verdict, live, archive = next(m for m in _CATALOGUE_MIX if i % 100 < m[0])
+        url = "" if live is None else f"http://host{i % hosts}.example.org/{i}/page.html"
+        results.append(
+            citation_result(
+                f"c{i}",
+                verdict,
+                url,
+                live,
+                archive,
+                ChangeStatus.CHANGED if verdict is Verdict.DRIFTED else ChangeStatus.UNCHANGED,
+                source=("Xinhua", "People's Daily", "Tianshan")[i % 3],
+                title=f"Notice on labour transfer no. {i}",
+                reason="GET 404" if live is LiveStatus.NOT_FOUND else "",
+                report=f"brief-{i % reports:03d}.html",
+            )
+        )
+    return RunResult(
+        run_id="20261201T031700Z",
+        started_at="2026-12-01T03:17:00Z",
+        finished_at="2026-12-01T04:02:11Z",
+        citations_file="catalogue.csv",
+        results=tuple(results),
     )

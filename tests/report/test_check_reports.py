@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import jsonschema
-from bs4 import BeautifulSoup
 from typer.testing import CliRunner
 
 from linkwatch.cli import app
@@ -22,6 +21,8 @@ from linkwatch.records import Citation, write_citations
 from linkwatch.report.jsondoc import schema
 from linkwatch.report.model import VERDICT_ORDER
 from tests.web import LocalArchive, LocalWeb
+
+from .samples import html_data
 
 runner = CliRunner()
 
@@ -86,9 +87,8 @@ def test_a_run_writes_four_reports_that_agree(
     assert {r["id"]: r["verdict"] for r in rows} == verdicts
     assert {r["id"]: r["live_status"] for r in rows}["w2"] == "not-found"
 
-    soup = BeautifulSoup((latest / "report.html").read_text("utf-8"), "html.parser")
-    html_rows = soup.select("#citations tbody tr")
-    assert {tr["data-id"]: tr["data-verdict"] for tr in html_rows} == verdicts
+    html_rows = html_data((latest / "report.html").read_text("utf-8"))["decoded"]
+    assert {r["id"]: r["verdict"] for r in html_rows} == verdicts
 
     md = (latest / "report.md").read_text("utf-8")
     for verdict in VERDICT_ORDER:

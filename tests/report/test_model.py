@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import urllib.parse
+
 import pytest
 
 from linkwatch.errors import InputError
@@ -107,3 +109,49 @@ def test_parse_verdicts_accepts_commas_repeats_and_none() -> None:
 def test_parse_verdicts_names_the_unknown_word() -> None:
     with pytest.raises(InputError, match="'dead'"):
         parse_verdicts(["lost,dead"])
+
+
+TRICKY_URLS = (
+    "http://Example.ORG/a",
+    "https://example.org:443/a",
+    "https://example.org:8443",
+    "http://example.org:80?q=1",
+    "http://example.org:0/",
+    "http://example.org:99999/",
+    "http://user:pw@example.org/",
+    "http://[::1]:8080/x",
+    "HTTP://EXAMPLE.org/",
+    "  https://example.org/x  ",
+    "http://exa\tmple.org/",
+    "http://example.org/pa\tth",
+    "http://example.org\x00/",
+    "http://ex_ample.org/",
+    "http://例子.测试/路径",
+    "https://example.org#frag",
+    "http://",
+    "http:///path",
+    "javascript:alert(1)",
+    "data:text/html,<x>",
+    "ftp://example.org/",
+    "",
+)
+
+
+@pytest.mark.parametrize("url", TRICKY_URLS)
+def test_fast_url_reading_agrees_with_urlsplit(url: str) -> None:
+    # The answers host_of and safe_href gave when every URL went through urlsplit.
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+        host, port = (parts.hostname or "").lower(), parts.port
+        default = (parts.scheme, port) in (("http", 80), ("https", 443))
+        expected_host = f"{host}:{port}" if port and not default else host
+    except ValueError:
+        expected_host = ""
+    assert host_of(url) == expected_host
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+        ok = parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+    except ValueError:
+        ok = False
+    ok = ok and not any(ord(ch) < 0x20 or ch == "\x7f" for ch in url.strip())
+    assert safe_href(url) == (url.strip() if ok else None)

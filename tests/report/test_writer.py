@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from linkwatch.errors import OutputError
-from linkwatch.report.writer import FILE_NAMES, ReportFormat, write_reports
+from linkwatch.fsutil import atomic_write_chunks
+from linkwatch.report.jsondoc import results_document
+from linkwatch.report.writer import FILE_NAMES, ReportFormat, render, write_reports
 
 from .samples import every_verdict_run
 
@@ -58,3 +61,27 @@ def test_unwritable_reports_folder_is_an_output_error(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(OutputError, match="cannot create report folder"):
         write_reports(every_verdict_run("r1"), blocker / "reports")
+
+
+def test_a_writer_that_fails_midway_leaves_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "report.md"
+    target.write_text("previous run\n", encoding="utf-8")
+
+    def chunks() -> Iterator[bytes]:
+        yield b"# half of a report\n"
+        raise RuntimeError("renderer broke")
+
+    with pytest.raises(RuntimeError, match="renderer broke"):
+        atomic_write_chunks(target, chunks())
+    assert target.read_text(encoding="utf-8") == "previous run\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
+
+
+def test_streamed_files_match_the_whole_renderings(tmp_path: Path) -> None:
+    run, previous = every_verdict_run("r2"), every_verdict_run("r1")
+    folder = write_reports(run, tmp_path, previous)
+    for fmt, name in FILE_NAMES.items():
+        assert (folder / name).read_bytes() == render(fmt, run, previous), name
+    assert (folder / "results.json").read_text("utf-8") == (
+        json.dumps(results_document(run, previous), ensure_ascii=False, indent=2) + "\n"
+    )
