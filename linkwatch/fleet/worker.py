@@ -5,8 +5,9 @@ sends a heartbeat every few seconds, and sweeps for jobs left by workers that
 stopped answering, so a fleet recovers from a dead machine without a
 coordinator. When the database cannot be reached (at start, or lost while
 working) it says so and tries again after a growing, jittered wait (1 s doubling
-to a minute), never in a tight loop. SIGINT or SIGTERM stops it after the jobs
-in hand are stored; a second signal stops it at once.
+to a minute), never in a tight loop; while it runs, the connection pool retries a
+lost connection the same way and says so through the same log. SIGINT or SIGTERM
+stops it after the jobs in hand are stored; a second signal stops it at once.
 """
 
 from __future__ import annotations
@@ -46,6 +47,14 @@ def backoff_delays(first: float = FIRST_BACKOFF, cap: float = MAX_BACKOFF) -> li
 def run_worker(db_url: str, *, jobs: int = 2, name: str = "") -> None:
     """Work until SIGINT/SIGTERM, retrying with backoff while the database is unreachable."""
     name = name or f"{socket.gethostname()}-{os.getpid()}"
+    # The connection pool reports its own reconnection tries (with its own growing
+    # waits); they go where linkwatch's messages go, in the same form.
+    ours = logging.getLogger("linkwatch")
+    for library in ("psycopg.pool", "procrastinate"):
+        other = logging.getLogger(library)
+        other.handlers[:] = ours.handlers
+        other.setLevel(max(ours.getEffectiveLevel(), logging.WARNING))
+        other.propagate = False
     label = redact(db_url)
     delays = backoff_delays()
     attempt = 0

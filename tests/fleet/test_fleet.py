@@ -25,6 +25,7 @@ from linkwatch.errors import ExitCode
 from linkwatch.records import Citation, write_citations
 from tests.web import LocalWeb
 from tests.web.archive import LocalArchive
+from tests.web.postgres import PostgresServer
 
 FAST = ["--allow-private", "--host-interval", "0", "--retries", "0", "--timeout", "5"]
 #: Local-web cases left out: slow or huge by design, or waiting on a timeout.
@@ -377,6 +378,35 @@ def test_a_killed_run_is_not_resumed_for_other_input(
     states = dict(_query(pg_url, "SELECT id, state FROM runs"))
     assert states.pop(killed) == "interrupted"
     assert list(states.values()) == ["complete"]
+
+
+def test_worker_that_loses_its_database_backs_off_and_comes_back(
+    tmp_path: Path, local_web: LocalWeb
+) -> None:
+    # A server of its own, stopped and started again under the worker.
+    with PostgresServer.start() as server:
+        db_url = server.new_database()
+        fleet = Workers(db_url, tmp_path)
+        try:
+            fleet.start()
+            _wait_for(
+                "the worker to register",
+                lambda: _query(db_url, "SELECT 1 FROM procrastinate_workers"),
+            )
+            server.halt()
+            time.sleep(6)
+            lost = fleet.log(0)
+            server.resume()
+            csv = _citations(tmp_path / "c.csv", [local_web.url("ok-html")])
+            args = [str(csv), *FAST, "--no-archive", "--db", db_url, "--distributed"]
+            done = _linkwatch("check", *args, timeout=120)
+            assert done.returncode == ExitCode.OK, done.stderr + fleet.log(0)
+            assert fleet.procs[0].poll() is None
+        finally:
+            fleet.close()
+    tries = re.findall(r"linkwatch: WARNING: (?:cannot reach the database|error connecting)", lost)
+    assert 1 <= len(tries) <= 5, lost  # a few tries with growing waits, not a tight loop
+    assert "Traceback" not in lost
 
 
 def test_worker_without_its_database_says_so_and_backs_off(tmp_path: Path) -> None:

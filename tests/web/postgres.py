@@ -87,24 +87,21 @@ class PostgresServer(Closing):
                 "--no-sync",
                 "--locale=C",
             )
-            options = f"-h 127.0.0.1 -p {server.port} -k {folder} -F -c max_connections=200"
-            server._run(
-                "pg_ctl",
-                "-D",
-                str(folder / "data"),
-                "-l",
-                str(folder / "log"),
-                "-o",
-                options,
-                "-w",
-                "-t",
-                "60",
-                "start",
-            )
+            server.resume()
         except BaseException:
             server.close()
             raise
         return server
+
+    def resume(self) -> None:
+        """Start the server (again, after :meth:`halt`) on the same port and data."""
+        options = f"-h 127.0.0.1 -p {self.port} -k {self.folder} -F -c max_connections=200"
+        data, log = str(self.folder / "data"), str(self.folder / "log")
+        self._run("pg_ctl", "-D", data, "-l", log, "-o", options, "-w", "-t", "60", "start")
+
+    def halt(self) -> None:
+        """Stop the server at once, as a crash would (its data stays for :meth:`resume`)."""
+        self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop")
 
     def _run(self, tool: str, *args: str) -> None:
         done = subprocess.run(
@@ -136,5 +133,5 @@ class PostgresServer(Closing):
         """Stop the server at once and remove its folder."""
         if (self.folder / "data" / "postmaster.pid").exists():
             with contextlib.suppress(Exception):
-                self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "stop")
+                self.halt()
         shutil.rmtree(self.folder, ignore_errors=True)
