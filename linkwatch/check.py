@@ -29,7 +29,7 @@ from linkwatch.compare.text import PageText
 from linkwatch.errors import ExitCode, InputError
 from linkwatch.extract.urls import archive_info
 from linkwatch.live import LiveOptions, Previous, check_live
-from linkwatch.live.run import Checked, LiveRun, OnResult
+from linkwatch.live.run import Checked, LiveRun
 from linkwatch.live.urls import DOI_PREFIX, citation_key, doi_of, normalise_url
 from linkwatch.records import Citation, read_citations
 from linkwatch.results import (
@@ -123,7 +123,9 @@ ArchiveAnswer = Mapping[str, tuple[ArchiveResult | None, ChangeResult | None]]
 Progress = Callable[[LiveResult, int, int], None]
 """Called with each URL's live result, the number done and the total."""
 
-LiveCheck = Callable[[list[str], Mapping[str, Previous], OnResult], Awaitable[LiveRun]]
+LiveCheck = Callable[
+    [list[str], Mapping[str, Previous], Callable[[Checked], None]], Awaitable[LiveRun]
+]
 """The live stage run elsewhere (the worker fleet): given the URLs to fetch, their
 validators and the callback for each result; it stores its own checks."""
 

@@ -21,7 +21,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -48,7 +48,7 @@ from linkwatch.fleet.plan import (
     shard_payload,
     shard_urls,
 )
-from linkwatch.live.run import Checked, LiveRun, OnResult, Previous
+from linkwatch.live import Checked, LiveRun, Previous
 from linkwatch.records import Citation, read_citations
 from linkwatch.results import ArchiveResult, ChangeResult, LiveResult, RunResult, from_dict
 from linkwatch.store.db import Store, citations_scope, is_shared
@@ -227,7 +227,10 @@ class Fleet:
     # -- the live stage of the run -----------------------------------------------------------
 
     async def live_check(
-        self, urls: list[str], previous: Mapping[str, Previous], on_result: OnResult
+        self,
+        urls: list[str],
+        previous: Mapping[str, Previous],
+        on_result: Callable[[Checked], None],
     ) -> LiveRun:
         """Plan (or take up) the shards of ``urls``, queue them, deliver results as they land."""
         assert self.app is not None

@@ -19,7 +19,8 @@ from collections.abc import Mapping
 from linkwatch.archives.stage import ArchiveStage
 from linkwatch.errors import StoreError
 from linkwatch.fleet.plan import ShardOutcome, read_options, read_payload
-from linkwatch.live.run import Checked, check_here
+from linkwatch.live import Checked
+from linkwatch.live.run import check_here
 from linkwatch.results import ArchiveResult, ChangeResult, to_dict
 from linkwatch.store.db import Store, insert_check
 from linkwatch.store.history import iso, utc_now

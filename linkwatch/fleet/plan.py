@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from linkwatch.archives.config import ArchiveOptions
+from linkwatch.live import Checked, LiveRun, Previous
 from linkwatch.live.options import LiveOptions
-from linkwatch.live.run import Checked, LiveRun, Previous, host_of, looks_like_outage, not_checked
+from linkwatch.live.run import host_of, looks_like_outage, not_checked
 from linkwatch.live.workers import shard
 from linkwatch.records import Citation
 from linkwatch.results import Fingerprint, from_dict, to_dict
