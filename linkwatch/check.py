@@ -29,8 +29,14 @@ from linkwatch.compare.text import PageText
 from linkwatch.errors import ExitCode, InputError
 from linkwatch.extract.urls import archive_info
 from linkwatch.live import LiveOptions, Previous, check_live
-from linkwatch.live.run import Checked, LiveRun
-from linkwatch.live.urls import DOI_PREFIX, citation_key, doi_of, normalise_url
+from linkwatch.live.run import (
+    Checked,
+    LiveRun,
+    internal_error,
+    invalid_url,
+    is_internal_error,
+)
+from linkwatch.live.urls import DOI_PREFIX, citation_key, doi_of, normalise_url, url_problem
 from linkwatch.records import Citation, read_citations
 from linkwatch.results import (
     ArchiveResult,
@@ -39,7 +45,7 @@ from linkwatch.results import (
     LiveResult,
     RunResult,
 )
-from linkwatch.status import ArchiveStatus, LiveStatus, Verdict
+from linkwatch.status import ALIVE_LIVE, ArchiveStatus, ChangeStatus, LiveStatus, Verdict
 from linkwatch.store import ConfirmPolicy, Store, UrlHistory, advance, default_db_path
 from linkwatch.store.db import DbTarget, citations_scope
 from linkwatch.store.history import iso, parse_iso, utc_now
@@ -295,7 +301,7 @@ async def check_citations(
         if stored is not None and live_check is None:
             store.record_check(run_id, live, etag=stored.etag, last_modified=stored.last_modified)
         lives[live.url] = live
-        if archive_stage is not None:
+        if archive_stage is not None and live.status is not LiveStatus.INVALID_URL:
             archive_tasks[live.url] = asyncio.ensure_future(
                 archive_stage.check(
                     live.url, by_url[live.url], live, stored.text if stored else None
@@ -315,6 +321,7 @@ async def check_citations(
         for url, h in history.items()
         if url in to_fetch and (h.etag or h.last_modified)
     }
+
     def on_result(checked: Checked) -> None:
         landed(checked.live, checked)
 
@@ -345,9 +352,23 @@ async def check_citations(
             lives[url] = _with_history(checked.live, after, options.confirm_now)
     archives: dict[str, tuple[ArchiveResult | None, ChangeResult | None]] = {}
     interrupted = await _finish_tasks(list(archive_tasks.values()), stop, interrupted)
-    for task in archive_tasks.values():
-        if not task.cancelled():
+    faulty = {url for url, live in lives.items() if is_internal_error(live)}
+    for url, task in archive_tasks.items():
+        if task.cancelled():
+            continue
+        fault = task.exception()
+        if fault is None:
             archives.update(task.result())
+            continue
+        # A fault in the archive lookup or the comparison stays in this URL.
+        logger.info("%s: %s", url, internal_error(fault), exc_info=fault)
+        faulty.add(url)
+        why = internal_error(fault)
+        for c in by_url[url]:
+            archives[c.id] = (
+                ArchiveResult(status=ArchiveStatus.NOT_CHECKED, reason=why),
+                ChangeResult(status=ChangeStatus.NOT_CHECKED, reason=why),
+            )
     results = []
     for c in citations:
         cited = lives.get(keys[c.id]) if keys[c.id] else None
@@ -358,13 +379,25 @@ async def check_citations(
                 reason="not checked: the run was interrupted",
             )
         archive, change = archives.get(c.id, (None, None))
-        verdict, action = judge(c, cited, archive, change)
+        try:
+            verdict, action = judge(c, cited, archive, change)
+        except Exception as exc:
+            logger.info("%s: %s", c.id, internal_error(exc), exc_info=exc)
+            faulty.add(keys[c.id] or c.id)
+            verdict = Verdict.UNVERIFIABLE
+            action = f"check by hand: judging this citation hit an {internal_error(exc)}"
         if c.id in truncated:
             archive = ArchiveResult(
                 status=ArchiveStatus.NOT_CHECKED,
                 reason="truncated web-archive URL: no original URL after the timestamp",
             )
             verdict, action = Verdict.UNLINKED, TRUNCATED_CAPTURE_ACTION
+        archive, change = _not_checked_objects(
+            cited,
+            archive,
+            change,
+            archives_asked=archive_stage is not None and options.archives.enabled,
+        )
         results.append(
             CitationResult(
                 citation=c,
@@ -391,6 +424,7 @@ async def check_citations(
         inconclusive_reason=live_run.outage,
         results=tuple(results),
         skipped=tuple(skipped_lines),
+        internal_errors=len(faulty),
     )
     # An interrupted run advances no history: its failures were not all seen.
     store.finish_run(run, [] if live_run.outage or interrupted else histories, policy=policy)
@@ -399,6 +433,35 @@ async def check_citations(
 
 async def _as_coroutine(work: Awaitable[LiveRun]) -> LiveRun:
     return await work
+
+
+def _not_checked_objects(
+    live: LiveResult | None,
+    archive: ArchiveResult | None,
+    change: ChangeResult | None,
+    *,
+    archives_asked: bool,
+) -> tuple[ArchiveResult, ChangeResult]:
+    """The archive and change results, a ``not-checked`` one saying why where none was made."""
+    if archive is None:
+        if live is None:
+            why = "no URL to look up"
+        elif not archives_asked:
+            why = "web archives were not asked (--no-archive)"
+        elif live.status is LiveStatus.INVALID_URL:
+            why = "the URL is not valid"
+        else:
+            why = "the archive lookup did not run"
+        archive = ArchiveResult(status=ArchiveStatus.NOT_CHECKED, reason=why)
+    if change is None:
+        if live is None or live.status not in ALIVE_LIVE:
+            why = "the live page was not fetched"
+        elif not archives_asked:
+            why = "no capture to compare with (web archives were not asked)"
+        else:
+            why = "no comparison was made"
+        change = ChangeResult(status=ChangeStatus.NOT_CHECKED, reason=why)
+    return archive, change
 
 
 def _stop_on_signals(stop: asyncio.Event) -> None:
@@ -473,13 +536,9 @@ def _set_aside(
     now = utc_now()
     to_fetch = []
     for url in by_url:
-        if not url.startswith(("http://", "https://")):
-            lives[url] = LiveResult(
-                url=url,
-                status=LiveStatus.INVALID_URL,
-                reason="not an http(s) URL",
-                checked_at=iso(now),
-            )
+        problem = "" if url.startswith(DOI_PREFIX) else url_problem(url)
+        if problem:
+            lives[url] = invalid_url(url, problem)
             continue
         hit = next((p.pattern for p in patterns if p.search(url)), None)
         if hit is not None:

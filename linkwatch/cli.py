@@ -68,7 +68,9 @@ def _root(
 def extract_command(
     reports: Annotated[
         list[Path],
-        typer.Argument(help="Report files (text, HTML or Markdown).", show_default=False),
+        typer.Argument(
+            help="Report files (text, HTML, Markdown, Word .docx or PDF).", show_default=False
+        ),
     ],
     output: Annotated[
         Path, typer.Option("-o", "--output", help="The citations file to write or merge into.")
@@ -78,7 +80,7 @@ def extract_command(
         typer.Option("--published", help="Publication date YYYY-MM-DD (dates year-less ones)."),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", help="auto, text, html or markdown.")
+        str, typer.Option("--format", help="auto, text, html, markdown, docx or pdf.")
     ] = "auto",
 ) -> None:
     """Parse reports into citation records (citations.csv), keeping hand-edited values.
@@ -94,7 +96,7 @@ def extract_command(
         try:
             chosen = Format(fmt.lower())
         except ValueError:
-            _die(f"--format {fmt!r}: choose auto, text, html or markdown")
+            _die(f"--format {fmt!r}: choose auto, text, html, markdown, docx or pdf")
         date = parse_published(published) if published is not None else None
         summary = extract_to_csv(reports, output, published=date, fmt=chosen)
     except LinkwatchError as exc:
@@ -116,6 +118,26 @@ def extract_command(
     )
 
 
+def _citations_from(path: Path) -> Path:
+    """The citations file to read for ``path``: a report is extracted first (merged into the
+    citations.csv beside it); a summary line goes to stderr."""
+    from linkwatch.extract import citations_input
+
+    try:
+        given = citations_input(path)
+    except LinkwatchError as exc:
+        _die(str(exc), exc.exit_code)
+    if given.extracted is not None:
+        merge = given.extracted.merge
+        found = sum(len(e.citations) for e in given.extracted.extractions)
+        typer.echo(
+            f"extract: {path.name}: {found} citations into {given.citations}"
+            f" ({merge.added} new, {merge.kept} kept, {merge.removed} removed)",
+            err=True,
+        )
+    return given.citations
+
+
 # -- preserve: archive and robustify ---------------------------------------------------------
 
 
@@ -127,11 +149,15 @@ def _split_words(values: list[str] | None) -> list[str]:
 def archive_command(
     citations: Annotated[
         Path | None,
-        typer.Argument(help="The checked citations file (default: config, or citations.csv)."),
+        typer.Argument(
+            help="The checked citations file, or its report (default: config, or citations.csv)."
+        ),
     ] = None,
     only: Annotated[
         str | None,
-        typer.Option("--only", help="Verdicts to preserve (default at-risk,drifted)."),
+        typer.Option(
+            "--only", help="Verdicts to preserve (default at-risk,drifted; all: every source)."
+        ),
     ] = None,
     ids: Annotated[
         list[str] | None, typer.Option("--ids", help="Also preserve these citation ids.")
@@ -154,7 +180,9 @@ def archive_command(
     ] = None,
     wayback_url: Annotated[
         str | None,
-        typer.Option("--wayback-url", help="Base URL of the Wayback Machine (https://web.archive.org)."),
+        typer.Option(
+            "--wayback-url", help="Base URL of the Wayback Machine (https://web.archive.org)."
+        ),
     ] = None,
     record_archive: Annotated[
         list[str] | None,
@@ -171,6 +199,12 @@ def archive_command(
     config: Annotated[
         Path | None, typer.Option("--config", help="linkwatch.toml or pyproject.toml to use.")
     ] = None,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="Only problems: print nothing when all is well.")
+    ] = False,
+    verbose: Annotated[
+        int, typer.Option("-v", "--verbose", count=True, help="More detail on stderr (-vv).")
+    ] = 0,
 ) -> None:
     """Ask archives to capture what the latest check found at risk; write the links back.
 
@@ -188,15 +222,21 @@ def archive_command(
     from linkwatch.status import Verdict
     from linkwatch.store.db import Store, citations_scope, default_db_path
 
+    if quiet and verbose:
+        _die("-q/--quiet and -v/--verbose cannot be used together")
+    _setup_logging(-1 if quiet else verbose)
     given: dict[str, Any] = {}
     if to is not None:
         given["archive.to"] = tuple(_split_words([to]))
     if only is not None:
+        words = _split_words([only])
         try:
-            given["archive.only"] = tuple(Verdict(v) for v in _split_words([only]))
+            given["archive.only"] = (
+                tuple(Verdict) if words == ["all"] else tuple(Verdict(v) for v in words)
+            )
         except ValueError:
-            words = ", ".join(v.value for v in Verdict)
-            _die(f"--only: {only!r} is not a list of verdicts ({words})")
+            known = ", ".join(v.value for v in Verdict)
+            _die(f"--only: {only!r} is not a list of verdicts ({known}) or all")
     if warc is not None:
         given["archive.warc"] = warc
     if wacz:
@@ -228,15 +268,20 @@ def archive_command(
         )
         if not source.is_file():
             _die(f"{source}: no such citations file")
+        if db is None:
+            source = _citations_from(source)
+            store_path = _db_given(None) or loaded.build(CheckOptions).db or default_db_path(source)
         with Store(store_path, scope=citations_scope(source)) as store:
             archiver = Archiver(store, options, citations_file=source)
             outcome = asyncio.run(archiver.run())
     except LinkwatchError as exc:
         _die(str(exc), exc.exit_code)
-    lines = plan_lines(outcome.plan) if dry_run else outcome_lines(outcome)
-    for line in lines:
-        typer.echo(line)
-    raise typer.Exit(int(ExitCode.OK if dry_run else outcome_exit(outcome)))
+    lines = plan_lines(outcome.plan, outcome.idle) if dry_run else outcome_lines(outcome)
+    code = ExitCode.OK if dry_run else outcome_exit(outcome)
+    if not quiet or code != ExitCode.OK:
+        for line in lines:
+            typer.echo(line)
+    raise typer.Exit(int(code))
 
 
 @app.command("robustify")
@@ -287,7 +332,10 @@ def check_command(
     ctx: typer.Context,
     citations: Annotated[
         Path | None,
-        typer.Argument(help="The citations file to check (default: config, or citations.csv)."),
+        typer.Argument(
+            help="The citations file to check, or a report (any format) to extract into the"
+            " citations.csv beside it first (default: config, or citations.csv)."
+        ),
     ] = None,
     concurrency: Annotated[
         int, typer.Option("--concurrency", help="Requests at once, over all hosts.")
@@ -304,13 +352,17 @@ def check_command(
     host_interval: Annotated[
         float,
         typer.Option("--host-interval", help="Seconds between request starts to one host."),
-    ] = 1.0,
+    ] = 0.5,
     timeout: Annotated[
         float, typer.Option("--timeout", help="Total deadline per request, seconds.")
     ] = 20.0,
     retries: Annotated[
         int, typer.Option("--retries", help="Retries after a timeout, reset, 5xx or 429.")
     ] = 2,
+    patience: Annotated[
+        float,
+        typer.Option("--patience", help="Seconds one URL may take, waits and retries included."),
+    ] = 60.0,
     max_age: Annotated[
         str | None,
         typer.Option("--max-age", help="Skip URLs checked ok more recently (e.g. 12h, 3d)."),
@@ -428,6 +480,10 @@ def check_command(
     2 usage or input error, 3 inconclusive (the network looks down, or the run
     was interrupted by SIGINT/SIGTERM: its reports are still written, marked incomplete).
 
+    Given a report (text, HTML, Markdown, .docx, PDF) instead of a citations file, it is
+    extracted first into the citations.csv beside it (merged as extract merges), so
+    "linkwatch check draft.docx" is the whole pre-publication audit.
+
     Example: linkwatch check citations.csv --per-host 2 --max-age 12h --fail-on lost,drifted
     """
     import dataclasses
@@ -447,6 +503,7 @@ def check_command(
         host_interval=host_interval,
         timeout=timeout,
         retries=retries,
+        patience=patience,
         ca_bundle=ca_bundle,
         allow_private=allow_private,
         canary=canary or "",
@@ -478,16 +535,14 @@ def check_command(
         _die(str(exc), exc.exit_code)
     verbosity = -1 if quiet else verbose or settings.verbosity
     _setup_logging(verbosity)
-    citations = settings.citations or Path("citations.csv")
+    citations = _citations_from(settings.citations or Path("citations.csv"))
     progress = (
         _CheckProgress() if sys.stderr.isatty() and not json_out and verbosity >= 0 else None
     )
     try:
         if progress is not None:
             with progress:
-                run = run_check(
-                    citations, options, progress=progress.update, handle_signals=True
-                )
+                run = run_check(citations, options, progress=progress.update, handle_signals=True)
         else:
             run = run_check(citations, options, handle_signals=True)
         previous, folder = _write_check_reports(run, options, citations, settings)
@@ -510,7 +565,12 @@ def check_command(
         summary += "; interrupted: the reports are marked incomplete"
     if run.inconclusive:
         summary += f"; inconclusive: {run.inconclusive_reason}"
-    if verbosity >= 0 or code != ExitCode.OK:
+    if run.internal_errors:
+        summary += (
+            f"; {run.internal_errors} URL(s) hit an internal error and were left not-checked"
+            " (tracebacks with -v)"
+        )
+    if verbosity >= 0 or code != ExitCode.OK or run.internal_errors:
         typer.echo(f"{summary}; reports in {folder}", err=True)
     if settings.notify:
         from linkwatch.report.notify import notify_run
@@ -536,6 +596,7 @@ _CHECK_FIELDS: dict[str, str] = {
     "host_interval": "live.host_interval",
     "timeout": "live.timeout",
     "retries": "live.retries",
+    "patience": "live.patience",
     "ca_bundle": "live.ca_bundle",
     "allow_private": "live.allow_private",
     "canary": "live.canary",
@@ -622,9 +683,7 @@ def _setup_logging(verbosity: int) -> None:
     """Logs go to stderr only: warnings with -q, then info, then debug with -v/-vv."""
     import logging
 
-    level = {-1: logging.WARNING, 0: logging.WARNING, 1: logging.INFO}.get(
-        verbosity, logging.DEBUG
-    )
+    level = {-1: logging.WARNING, 0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("linkwatch: %(levelname)s: %(message)s"))
     root = logging.getLogger("linkwatch")
@@ -633,9 +692,7 @@ def _setup_logging(verbosity: int) -> None:
     root.propagate = False
 
 
-def _archive_options(
-    specs: list[str], only: bool, off: bool, window: int | None
-) -> ArchiveOptions:
+def _archive_options(specs: list[str], only: bool, off: bool, window: int | None) -> ArchiveOptions:
     """The archive options of ``check``; conflicting or malformed options end the command."""
     import dataclasses
 
@@ -889,6 +946,101 @@ def runs_command(
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:
         typer.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+@app.command("find")
+def find_command(
+    ctx: typer.Context,
+    citations: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The citations file, or its report (default: config, or citations.csv)."
+        ),
+    ] = None,
+    ids: Annotated[
+        list[str] | None,
+        typer.Option("--ids", help="Only these citation ids (repeatable, or comma-separated)."),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="Candidates per citation.")] = 3,
+    window: Annotated[
+        int, typer.Option("--window", help="Days either side of the citation date.")
+    ] = 1,
+    archive: Annotated[
+        list[str] | None,
+        typer.Option("--archive", help="NAME=URL: also ask this archive's index; repeatable."),
+    ] = None,
+    archive_only: Annotated[
+        bool, typer.Option("--archive-only", help="Ask only the --archive archives.")
+    ] = False,
+    outlets: Annotated[
+        Path | None, typer.Option("--outlets", help="TOML file of outlets to add or override.")
+    ] = None,
+    accept_above: Annotated[
+        float | None,
+        typer.Option("--accept-above", help="Write the best URL into citations at this score."),
+    ] = None,
+    accept: Annotated[
+        list[str] | None,
+        typer.Option("--accept", help="ID:RANK: accept a row of candidates.csv; repeatable."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be queried; ask nothing.")
+    ] = False,
+    db: Annotated[
+        Path | None, typer.Option("--db", help="The database (default .linkwatch.db beside).")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="linkwatch.toml or pyproject.toml to use.")
+    ] = None,
+) -> None:
+    """Propose source pages for unlinked citations from web-archive indexes.
+
+    Writes candidates.csv beside the citations file (id, rank, score, url,
+    capture_url, capture_date, evidence). Nothing goes into the citations file
+    unless --accept-above or --accept asks for it, and a URL given by hand is
+    never replaced.
+
+    Example: linkwatch find citations.csv --archive pywb=http://127.0.0.1:8080/lw/ --top 3
+    """
+    from linkwatch.find.candidates import parse_accept
+    from linkwatch.find.run import run_find
+    from linkwatch.find.settings import resolve_find
+
+    named = {"top": top, "window": window, "accept_above": accept_above, "outlets": outlets}
+    given = {k: v for k, v in named.items() if _on_command_line(ctx, k)}
+    try:
+        if accept and (dry_run or accept_above is not None):
+            _die("--accept cannot be combined with --dry-run or --accept-above")
+        picks = [parse_accept(a) for a in accept or []]
+        setup = resolve_find(citations, config, given, archive or [], archive_only)
+        outcome = run_find(
+            _citations_from(setup.citations),
+            setup.archives,
+            setup.settings,
+            setup.registry,
+            ids=_split_words(ids),
+            dry_run=dry_run,
+            picks=picks,
+            db=db,
+            user_agent=setup.user_agent,
+            progress=lambda found: typer.echo(found.verdict(), err=True),
+        )
+    except LinkwatchError as exc:
+        _die(str(exc), exc.exit_code)
+    if dry_run:
+        for plan in outcome.plans:
+            typer.echo(plan.describe())
+    for line in (*outcome.notes, *outcome.refused):
+        typer.echo(line, err=True)
+    typer.echo(outcome.summary(), err=True)
+    if outcome.inconclusive:
+        raise typer.Exit(int(ExitCode.INCONCLUSIVE))
+
+
+def _on_command_line(ctx: typer.Context, param: str) -> bool:
+    """Whether ``param`` was given on the command line (not a default or the environment)."""
+    return getattr(ctx.get_parameter_source(param), "name", "") == "COMMANDLINE"
+
 
 # -- worker ----------------------------------------------------------------------------------
 

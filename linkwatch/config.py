@@ -41,6 +41,7 @@ from typing import Any, TypeVar
 
 from linkwatch.check import DEFAULT_FAIL_ON, CheckOptions
 from linkwatch.errors import ConfigError
+from linkwatch.find.run import FindCommandSettings
 from linkwatch.preserve.settings import PreserveSettings
 from linkwatch.status import Verdict
 
@@ -77,7 +78,12 @@ class ArchiveCommandSettings:
 
 
 #: The option dataclasses a config file fills; their fields are its keys.
-CONFIG_TARGETS: tuple[type, ...] = (RunSettings, CheckOptions, ArchiveCommandSettings)
+CONFIG_TARGETS: tuple[type, ...] = (
+    RunSettings,
+    CheckOptions,
+    ArchiveCommandSettings,
+    FindCommandSettings,
+)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

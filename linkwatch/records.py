@@ -3,19 +3,31 @@
 The column order is written down once, in :data:`COLUMNS`, and documented in
 ``docs/citations-csv.md``. Re-extracting into an existing file goes through
 :func:`merge_citations`, which keeps what a person edited.
+
+The file may be saved the way spreadsheets save it: comma-, semicolon- or
+tab-separated, UTF-8 with or without a byte-order mark, UTF-16 with one (Excel's
+"Unicode Text"), CRLF or LF line endings. :func:`read_citations_file` returns the
+records with the :class:`CsvDialect` found; every write-back passes it (or lets
+:func:`write_citations` find it again) so the file keeps its own form.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import dataclasses
+import hashlib
 import io
+import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from linkwatch.errors import CitationsFileError
-from linkwatch.fsutil import atomic_write_text
+from linkwatch.fsutil import atomic_write_bytes
+
+logger = logging.getLogger(__name__)
 
 #: The columns of citations.csv, in order.
 COLUMNS: tuple[str, ...] = (
@@ -101,24 +113,100 @@ _DATE_RE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 
 
 def neutralise_cell(value: str) -> str:
-    """``value`` made safe to open in a spreadsheet (a formula becomes text)."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """``value`` made safe to open in a spreadsheet (a formula becomes text).
+
+    A value that already starts with apostrophes before a formula character gets one more,
+    so :func:`restore_cell` gives every value back exactly.
+    """
+    return "'" + value if value.lstrip("'").startswith(_FORMULA_START) else value
 
 
 def restore_cell(value: str) -> str:
     """The value :func:`neutralise_cell` was given."""
-    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+    if value.startswith("'") and value.lstrip("'").startswith(_FORMULA_START):
         return value[1:]
     return value
 
 
-def read_citations(path: Path, *, strict: bool = False) -> list[Citation]:
-    """Read a citations.csv; raises :class:`CitationsFileError` when it is malformed.
+_DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Controls a text table does not hold (tab, CR and LF aside). A few stray ones are a damaged
+# cell, judged where it is used; a file made of many is not text.
+_STRAY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_BINARY_SHARE = 0.05
 
-    A file is malformed when it is not UTF-8, lacks the ``id`` or ``url`` column, has a row
-    with more fields than the header or without an id, or repeats an id. With ``strict``,
-    every ``kind`` must be one of :data:`KINDS` and every ``date``/``published``/``accessed``
-    must be ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CsvDialect:
+    """How a citations file is saved: separator, encoding, byte-order mark, line endings."""
+
+    delimiter: str = ","
+    encoding: str = "utf-8"
+    """``utf-8``, ``utf-16-le`` or ``utf-16-be``."""
+    bom: bool = False
+    newline: str = "\n"
+    """``\\n`` or ``\\r\\n``."""
+
+    def describe(self) -> str:
+        """In words, e.g. ``semicolon-separated, UTF-8 with BOM, CRLF line endings``."""
+        encoding = {"utf-8": "UTF-8", "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}
+        name = encoding.get(self.encoding, self.encoding)
+        ending = "CRLF" if self.newline == "\r\n" else "LF"
+        return (
+            f"{_DELIMITERS.get(self.delimiter, repr(self.delimiter))}-separated,"
+            f" {name}{' with BOM' if self.bom else ''}, {ending} line endings"
+        )
+
+    def rows(self, text: str) -> Iterator[list[str]]:
+        """The records of ``text`` (decoded file content) as lists of cells."""
+        return csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter)
+
+    def render(self, rows: Iterable[Sequence[str]]) -> str:
+        """``rows`` as CSV text in this dialect (cells as given: neutralise them first).
+
+        A cell holding the separator, a quote, or a CR or LF of either kind is quoted (the
+        csv module leaves a lone CR bare when lines end in LF, and it then splits the row).
+        """
+        special = (self.delimiter, '"', "\r", "\n")
+
+        def cell(value: str) -> str:
+            if any(ch in value for ch in special):
+                return '"' + value.replace('"', '""') + '"'
+            return value
+
+        lines = []
+        for row in rows:
+            cells = [cell(v) for v in row]
+            lines.append('""' if cells == [""] else self.delimiter.join(cells))
+        return "".join(line + self.newline for line in lines)
+
+    def encode(self, text: str) -> bytes:
+        """``text`` as the file's bytes, byte-order mark first when the file had one."""
+        bom = next((b for b, name in _BOMS if name == self.encoding), b"")
+        return (bom if self.bom else b"") + text.encode(self.encoding)
+
+
+#: How linkwatch writes a new citations file.
+DEFAULT_DIALECT = CsvDialect()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CitationsFile:
+    """The records of a citations file and the dialect it was saved in."""
+
+    citations: list[Citation]
+    dialect: CsvDialect
+
+
+def read_table(path: Path) -> tuple[str, CsvDialect]:
+    """The decoded text of a citations file and its dialect.
+
+    Raises :class:`CitationsFileError` when the file cannot be read, is neither UTF-8 nor
+    UTF-16 with a byte-order mark, or is not text at all.
     """
     path = Path(path)
     try:
@@ -129,19 +217,80 @@ def read_citations(path: Path, *, strict: bool = False) -> list[Citation]:
         raise CitationsFileError(f"{path}: is a directory, not a citations file") from exc
     except OSError as exc:
         raise CitationsFileError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    return decode_table(path, raw)
+
+
+def decode_table(path: Path, raw: bytes) -> tuple[str, CsvDialect]:
+    """:func:`read_table` on bytes already read (``path`` names the file in errors)."""
+    encoding, bom = "utf-8", False
+    for mark, name in _BOMS:
+        if raw.startswith(mark):
+            encoding, bom, raw = name, True, raw[len(mark) :]
+            break
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise CitationsFileError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
-    if "\x00" in text:
+        raise CitationsFileError(
+            f"{path}: not UTF-8 text (byte {exc.start}); save it as CSV UTF-8 or Unicode Text"
+            if encoding == "utf-8"
+            else f"{path}: not {encoding.upper()} text (byte {exc.start})"
+        ) from exc
+    if len(_STRAY_CONTROL.findall(text)) > len(text) * _BINARY_SHARE:
         raise CitationsFileError(f"{path}: a binary file, not a citations file")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    first = text.split("\n", 1)[0]
+    newline = "\r\n" if first.endswith("\r") else "\n"
+    return text, CsvDialect(_delimiter(first), encoding, bom, newline)
+
+
+def _delimiter(header: str) -> str:
+    """The separator that makes ``header`` a citations header (``url`` among its names)."""
+    best, fields = ",", 1
+    for delimiter in _DELIMITERS:
+        try:
+            names = next(csv.reader([header.rstrip("\r")], delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        if "url" in (n.strip().lower() for n in names):
+            return delimiter
+        if len(names) > fields:
+            best, fields = delimiter, len(names)
+    return best
+
+
+def read_citations(path: Path, *, strict: bool = False) -> list[Citation]:
+    """Read a citations.csv; raises :class:`CitationsFileError` when it is malformed.
+
+    See :func:`read_citations_file`, which also says how the file was saved.
+    """
+    return read_citations_file(path, strict=strict).citations
+
+
+def read_citations_file(path: Path, *, strict: bool = False) -> CitationsFile:
+    """Read a citations file and the dialect it was saved in.
+
+    A file with a ``url`` column but no ``id`` column (a plain list of links) gets stable ids
+    (:func:`link_id`). A file is malformed when it is not UTF-8 or UTF-16 text (see
+    :func:`read_table`), lacks the ``url`` column, has a row with more fields than the header
+    or without an id, or repeats an id. With ``strict``, every ``kind`` must be one of
+    :data:`KINDS` and every ``date``/``published``/``accessed`` must be ``YYYY``, ``YYYY-MM`` or
+    ``YYYY-MM-DD``.
+    """
+    path = Path(path)
+    text, dialect = read_table(path)
+    logger.info("%s: %s", path, dialect.describe())
+    return CitationsFile(_parse(path, text, dialect, strict), dialect)
+
+
+def _parse(path: Path, text: str, dialect: CsvDialect, strict: bool) -> list[Citation]:
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=dialect.delimiter)
     try:
         header = reader.fieldnames or []
     except csv.Error as exc:
         raise CitationsFileError(f"{path}: not CSV ({exc})") from exc
     missing = [c for c in ("id", "url") if c not in header]
-    if missing:
+    # A plain list of links (a url column, no id) gets stable ids instead of an error.
+    make_ids = missing == ["id"]
+    if missing and not make_ids:
         raise CitationsFileError(
             f"{path}: not a citations file (missing column {', '.join(missing)})"
         )
@@ -153,6 +302,8 @@ def read_citations(path: Path, *, strict: bool = False) -> list[Citation]:
             if None in row:
                 raise CitationsFileError(f"{path}: line {lineno} has more fields than the header")
             values = {k: restore_cell(v or "") for k, v in row.items() if k in known}
+            if make_ids:
+                values["id"] = link_id(values, ids)
             cid = values.get("id", "")
             if not cid:
                 raise CitationsFileError(f"{path}: line {lineno} has no id")
@@ -169,6 +320,18 @@ def read_citations(path: Path, *, strict: bool = False) -> list[Citation]:
     return out
 
 
+def link_id(values: dict[str, str], taken: dict[str, int]) -> str:
+    """A stable id for a row that has none: from its URL (else its other values), numbered
+    apart (``-2``, ``-3``…) when the list repeats it."""
+    key = values.get("url", "") or "\x1f".join(values.get(c, "") for c in COLUMNS)
+    stem = "link-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+    cid, n = stem, 1
+    while cid in taken:
+        n += 1
+        cid = f"{stem}-{n}"
+    return cid
+
+
 def _check_row(path: Path, lineno: int, values: dict[str, str]) -> None:
     kind = values.get("kind", "inline")
     if kind not in KINDS:
@@ -183,19 +346,39 @@ def _check_row(path: Path, lineno: int, values: dict[str, str]) -> None:
             )
 
 
-def citations_to_csv(citations: Iterable[Citation]) -> str:
+def citations_to_csv(
+    citations: Iterable[Citation], dialect: CsvDialect = DEFAULT_DIALECT
+) -> str:
     """Render records as CSV text with the :data:`COLUMNS` header (formulas neutralised)."""
-    buf = io.StringIO(newline="")
-    writer = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    for c in citations:
-        writer.writerow({k: neutralise_cell(v) for k, v in c.as_row().items()})
-    return buf.getvalue()
+    return rows_to_csv(COLUMNS, (c.as_row() for c in citations), dialect)
 
 
-def write_citations(path: Path, citations: Sequence[Citation]) -> None:
-    """Write records to ``path`` atomically."""
-    atomic_write_text(Path(path), citations_to_csv(citations))
+def rows_to_csv(
+    columns: Sequence[str],
+    rows: Iterable[Mapping[str, str]],
+    dialect: CsvDialect = DEFAULT_DIALECT,
+) -> str:
+    """CSV text with a ``columns`` header, one line per row, every cell's formula neutralised."""
+    body = ([neutralise_cell(row.get(c, "")) for c in columns] for row in rows)
+    return dialect.render([list(columns), *body])
+
+
+def write_citations(
+    path: Path, citations: Sequence[Citation], dialect: CsvDialect | None = None
+) -> None:
+    """Write records to ``path`` atomically, in ``dialect``.
+
+    Without one, a file that exists keeps its own dialect (separator, encoding, byte-order
+    mark, line endings); a new file is written in :data:`DEFAULT_DIALECT`.
+    """
+    path = Path(path)
+    if dialect is None:
+        dialect = DEFAULT_DIALECT
+        if path.is_file():
+            # A file that cannot be read is replaced by a well-formed one in the default.
+            with contextlib.suppress(CitationsFileError):
+                dialect = read_table(path)[1]
+    atomic_write_bytes(path, dialect.encode(citations_to_csv(citations, dialect)))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

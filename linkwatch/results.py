@@ -131,6 +131,25 @@ class RunResult:
     results: tuple[CitationResult, ...] = ()
     skipped: tuple[str, ...] = ()
     """Human-readable lines: what was not checked, and why."""
+    internal_errors: int = 0
+    """URLs whose check hit an unexpected error in linkwatch itself (each left
+    ``not-checked`` with the error in its reason; the traceback is logged with ``-v``)."""
+
+
+def with_status_objects(run: RunResult) -> RunResult:
+    """``run`` with a ``not-checked`` archive and change result wherever none is held
+    (runs stored before every citation got both)."""
+    if all(r.archive is not None and r.change is not None for r in run.results):
+        return run
+    results = tuple(
+        dataclasses.replace(
+            r,
+            archive=r.archive or ArchiveResult(ArchiveStatus.NOT_CHECKED, "not checked"),
+            change=r.change or ChangeResult(ChangeStatus.NOT_CHECKED, "not compared"),
+        )
+        for r in run.results
+    )
+    return dataclasses.replace(run, results=results)
 
 
 # Field names per type (None: not a dataclass), looked up once: to_dict runs for every

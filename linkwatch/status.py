@@ -65,6 +65,8 @@ class ChangeStatus(enum.StrEnum):
     UNCHANGED = "unchanged"
     CHANGED = "changed"
     UNKNOWN = "unknown"
+    NOT_CHECKED = "not-checked"
+    """Not compared: archives were not asked, or the live page was not fetched."""
 
 
 class Verdict(enum.StrEnum):

@@ -128,6 +128,8 @@ def judge(
         return Verdict.UNVERIFIABLE, f"{advice}: {refused}{capture_note}"
     if live.status is LiveStatus.SKIPPED:
         return Verdict.UNVERIFIABLE, f"not checked on purpose ({live.reason}){capture_note}"
+    if live.status is LiveStatus.INVALID_URL:
+        return Verdict.UNVERIFIABLE, f"correct the URL in the citations file: {live.reason}"
     return (
         Verdict.UNVERIFIABLE,
         f"not checked in this run ({live.reason or 'no check made'}): rerun" + capture_note,

@@ -20,12 +20,13 @@ if ! .venv-pywb/bin/python -c "import pywb, sys; sys.exit(pywb.__version__ != '$
     .venv-pywb/bin/python -m pip install --quiet "pywb==$PYWB_VERSION"
 fi
 
-# The browser test of report.html runs in Debian's headless Chromium.
-if [ ! -x /usr/bin/chromium ]; then
+# The browser test of report.html runs in Debian's headless Chromium; the extraction test
+# that reads one report in every format converts it with pandoc (DOCX) and Chromium (PDF).
+if [ ! -x /usr/bin/chromium ] || ! command -v pandoc >/dev/null; then
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium pandoc
 fi
 
 # The shared-store and worker-fleet tests start a real PostgreSQL server (Debian's package;

@@ -25,15 +25,22 @@ class Target:
     """The last moment of the period (the day's end for a full date)."""
     source: str
     """Which citation field gave it: ``accessed``, ``date`` or ``published``."""
+    since: dt.datetime | None = None
+    """When the citing began (the citation's ``date``, when it comes before ``accessed``):
+    a capture from then until ``end`` shows the page as it was while it was cited."""
+    since_label: str = ""
 
     @property
     def label(self) -> str:
-        """The period as written (``2023-10-27``, ``2023-10``, ``2023``)."""
+        """The period as written (``2023-10-27``, ``2023-10``, ``2023``); with :attr:`since`,
+        both ends (``2019-03-01/2023-10-27``)."""
         if self.start.date() == self.end.date():
-            return self.start.strftime("%Y-%m-%d")
-        if self.start.month == self.end.month and self.start.year == self.end.year:
-            return self.start.strftime("%Y-%m")
-        return self.start.strftime("%Y")
+            own = self.start.strftime("%Y-%m-%d")
+        elif self.start.month == self.end.month and self.start.year == self.end.year:
+            own = self.start.strftime("%Y-%m")
+        else:
+            own = self.start.strftime("%Y")
+        return f"{self.since_label}/{own}" if self.since is not None else own
 
     @property
     def timestamp(self) -> str:
@@ -64,7 +71,16 @@ def parse_target(value: str, source: str) -> Target | None:
 
 
 def target_for(citation: Citation) -> Target | None:
-    """What the author saw: ``accessed``, else ``date``, else the report's ``published``."""
+    """What the author saw: ``accessed``, else ``date``, else the report's ``published``.
+
+    With both ``date`` and a later ``accessed``, the target reaches back to ``date``
+    (:attr:`Target.since`): the page was being cited all that time.
+    """
+    accessed = parse_target(citation.accessed, "accessed")
+    if accessed is not None:
+        date = parse_target(citation.date, "date")
+        if date is not None and date.start < accessed.start:
+            return dataclasses.replace(accessed, since=date.start, since_label=date.label)
     for source in ("accessed", "date", "published"):
         target = parse_target(getattr(citation, source), source)
         if target is not None:
@@ -73,11 +89,13 @@ def target_for(citation: Citation) -> Target | None:
 
 
 def in_window(memento: Memento, target: Target | None, window_days: int) -> bool:
-    """Whether a capture is close enough to the target to be representative."""
+    """Whether a capture is close enough to the target to be representative: within
+    ``window_days`` of it, or of the period from :attr:`Target.since` to its end."""
     if target is None:
         return True
     window = dt.timedelta(days=window_days)
-    return target.start - window <= memento.when <= target.end + window
+    start = target.since if target.since is not None else target.start
+    return start - window <= memento.when <= target.end + window
 
 
 def candidates(

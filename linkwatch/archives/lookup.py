@@ -135,7 +135,11 @@ def _sha1_base32(data: bytes) -> str:
 
 def _is_textual(content_type: str) -> bool:
     media = content_type.split(";", 1)[0].strip().lower()
-    return not media or media.startswith("text/") or media in ("application/xhtml+xml",)
+    return (
+        not media
+        or media.startswith("text/")
+        or media in ("application/xhtml+xml", "application/pdf", "application/x-pdf")
+    )
 
 
 def _same_page(a: str, b: str) -> bool:
@@ -704,6 +708,11 @@ class ArchiveChecker:
             days = (memento.when - target.end).days
             side = "after" if memento.when > target.end else "before"
             reason = f"capture of {when}, {abs(days)} day(s) {side} the {target.source} date"
+            if target.since is not None and target.since <= memento.when <= target.end:
+                reason = (
+                    f"capture of {when}, between the citation's date ({target.since_label})"
+                    f" and its accessed date"
+                )
         return ArchiveOutcome(
             ArchiveResult(
                 status=status,

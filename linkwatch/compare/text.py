@@ -16,6 +16,8 @@ import unicodedata
 import charset_normalizer
 from selectolax.lexbor import LexborHTMLParser
 
+from linkwatch.compare.pdftext import is_pdf, pdf_text
+
 #: Elements that are never the page's own text.
 _DROP_TAGS = frozenset(
     (
@@ -172,7 +174,10 @@ def extract_main_text(html: str) -> PageText:
 
 
 def page_text(body: bytes, content_type: str = "") -> PageText:
-    """Decode and extract a fetched body; plain text passes through whole."""
+    """Decode and extract a fetched body; plain text passes through whole, a PDF gives the
+    text of its text layer."""
+    if is_pdf(body, content_type):
+        return PageText(title="", text=_SPACE.sub(" ", pdf_text(body)).strip())
     decoded = decode_body(body, content_type)
     if "html" in (content_type or "").lower() or "<html" in decoded[:2048].lower():
         return extract_main_text(decoded)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
-import enum
 import functools
 import gc
 import hashlib
@@ -13,12 +12,13 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from linkwatch.errors import InputError
-from linkwatch.extract import parallel, parse
+from linkwatch.errors import InputError, ReportError
+from linkwatch.extract import notes, parallel, parse
 from linkwatch.extract.dates import PartialDate
-from linkwatch.extract.document import Block, Document
+from linkwatch.extract.document import Block, Document, Format
+from linkwatch.extract.formats import detect_binary, read_binary
 from linkwatch.extract.published import infer_published
-from linkwatch.extract.reading import read_report
+from linkwatch.extract.reading import decode_report, read_bytes
 from linkwatch.extract.text import read_text
 from linkwatch.extract.urls import archive_info, looks_truncated
 from linkwatch.records import Citation
@@ -36,15 +36,6 @@ _NOTE_MARK = re.compile(r"\s*\[\d{1,4}\]")
 _SLUG = re.compile(r"[^a-z0-9]+")
 _WORDS = re.compile(r"\w+")
 _HOST = re.compile(r"^(?:https?://)?(?:www\.)?([^/:?#]+)", re.IGNORECASE)
-
-
-class Format(enum.StrEnum):
-    """How a report is written."""
-
-    AUTO = "auto"
-    TEXT = "text"
-    HTML = "html"
-    MARKDOWN = "markdown"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -106,7 +97,15 @@ def extract_file(
 ) -> Extraction:
     """The citations of the report at ``path``; raises :class:`ReportError` on bad input."""
     path = Path(path)
-    text = read_report(path)
+    raw = read_bytes(path)
+    if fmt is Format.AUTO:
+        fmt = detect_binary(raw, path.name) or Format.AUTO
+    if fmt in (Format.DOCX, Format.PDF):
+        document = read_binary(raw, str(path), fmt)
+        return _extract_document(document, len(raw), path.name, published, fmt)
+    text = decode_report(raw, str(path))
+    if not text.strip():
+        raise ReportError(f"{path}: the report is empty")
     return extract_text(text, report=path.name, published=published, fmt=fmt)
 
 
@@ -120,7 +119,14 @@ def extract_text(
     """Extract the citations of a report held in ``text``; ``report`` names it in the records."""
     if fmt is Format.AUTO:
         fmt = detect_format(text, report)
-    document = read_document(text, fmt)
+    if fmt in (Format.DOCX, Format.PDF):
+        raise ReportError(f"{report or 'the report'}: a {fmt.value} report is read from its file")
+    return _extract_document(read_document(text, fmt), len(text), report, published, fmt)
+
+
+def _extract_document(
+    document: Document, size: int, report: str, published: dt.date | None, fmt: Format
+) -> Extraction:
     collecting = gc.isenabled()
     if collecting and fmt is Format.HTML:
         # The parsed page is garbage now, but a tree of reference cycles: free it first.
@@ -129,7 +135,7 @@ def extract_text(
     # the collector's passes over the growing heap would only cost time.
     gc.disable()
     try:
-        return _extract(document, len(text), report, published, fmt)
+        return _extract(document, size, report, published, fmt)
     finally:
         if collecting:
             gc.enable()
@@ -182,7 +188,7 @@ def _find(blocks: Sequence[Block]) -> list[tuple[Block, parse.Found]]:
     out: list[tuple[Block, parse.Found]] = []
     for block in blocks:
         if block.role == "note":
-            items = parse.notes(block)
+            items = notes.notes(block)
         else:
             kind = "caption" if block.role == "caption" else "inline"
             items, used = parse.parentheticals(block, kind)

@@ -8,7 +8,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 import re
+
+
+class Format(enum.StrEnum):
+    """How a report is written."""
+
+    AUTO = "auto"
+    TEXT = "text"
+    HTML = "html"
+    MARKDOWN = "markdown"
+    DOCX = "docx"
+    PDF = "pdf"
+
 
 #: Headings that open a notes or references section.
 NOTES_HEADING_RE = re.compile(
@@ -48,12 +61,16 @@ class Block:
     label: str = ""
     """The note's label (``1`` for ``[1]``), when it has one."""
     links: list[Link] = dataclasses.field(default_factory=list)
+    page: int = 0
+    """The page it is printed on (PDF), else 0."""
 
     @property
     def location(self) -> str:
-        """``<heading> ¶<n>`` for paragraphs, ``<heading> [<label>]`` for notes."""
+        """``<heading> ¶<n>`` for paragraphs, ``<heading> [<label>]`` for notes; ``, p. <n>``
+        follows when the page is known."""
         where = f"[{self.label}]" if self.role == "note" and self.label else f"¶{self.number}"
-        return f"{self.heading} {where}" if self.heading else where
+        where = f"{self.heading} {where}" if self.heading else where
+        return f"{where}, p. {self.page}" if self.page else where
 
 
 @dataclasses.dataclass(slots=True)
@@ -73,6 +90,16 @@ def note_label(text: str) -> tuple[str, str]:
         return "", text
     label = next(g for g in match.groups() if g is not None).translate(_SUPERSCRIPTS)
     return label, text[match.end() :]
+
+
+def split_label(text: str, links: list[Link]) -> tuple[str, str, list[Link]]:
+    """``(label, rest, links)``: a note's written label cut off, its links moved to match."""
+    label, rest = note_label(text)
+    if not label:
+        return "", text, links
+    cut = len(text) - len(rest)
+    moved = [Link(max(0, k.start - cut), k.end - cut, k.href) for k in links if k.end > cut]
+    return label, rest, moved
 
 
 def squash(text: str) -> str:
@@ -103,6 +130,7 @@ class BlockBuilder:
         *,
         role: str | None = None,
         label: str = "",
+        page: int = 0,
     ) -> None:
         """Add a block (already whitespace-normalised, links in its coordinates)."""
         if not text.strip():
@@ -118,5 +146,6 @@ class BlockBuilder:
                 number=self._count,
                 label=label,
                 links=links or [],
+                page=page,
             )
         )

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from linkwatch.extract.dates import parse_iso_datetime
-from linkwatch.extract.document import BlockBuilder, Document, Link, note_label
+from linkwatch.extract.document import BlockBuilder, Document, Link, split_label
 from linkwatch.extract.text import dateline
 from linkwatch.extract.urls import clean_url
 
@@ -185,13 +185,7 @@ def read_markdown(text: str) -> Document:
         body, links = _inline(" ".join(line.strip() for line in paragraph), refs)
         paragraph.clear()
         if builder.in_notes:
-            label, rest = note_label(body)
-            if label:
-                cut = len(body) - len(rest)
-                links = [
-                    Link(max(0, s.start - cut), s.end - cut, s.href) for s in links if s.end > cut
-                ]
-                body = rest
+            label, body, links = split_label(body, links)
             builder.add(body, links, role="note", label=label or list_label)
         else:
             builder.add(body, links)

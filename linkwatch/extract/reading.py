@@ -36,8 +36,17 @@ def read_report(path: Path) -> str:
     unreadable, empty, binary, or in no encoding that can be detected.
     """
     path = Path(path)
+    text = decode_report(read_bytes(path), str(path))
+    if not text.strip():
+        raise ReportError(f"{path}: the report is empty")
+    return text
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of the report at ``path``; raises :class:`ReportError` naming the file
+    when it is missing, a directory or unreadable."""
     try:
-        raw = path.read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError as exc:
         raise ReportError(f"{path}: no such file") from exc
     except IsADirectoryError as exc:
@@ -46,10 +55,6 @@ def read_report(path: Path) -> str:
         raise ReportError(f"{path}: cannot read (permission denied)") from exc
     except OSError as exc:
         raise ReportError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    text = decode_report(raw, str(path))
-    if not text.strip():
-        raise ReportError(f"{path}: the report is empty")
-    return text
 
 
 def decode_report(raw: bytes, name: str) -> str:
@@ -64,7 +69,7 @@ def decode_report(raw: bytes, name: str) -> str:
                 raise ReportError(f"{name}: not valid {encoding} text (byte {exc.start})") from exc
     sample = raw[:_SAMPLE]
     if b"\x00" in sample or len(_CONTROL.findall(sample)) > max(8, len(sample) // 1000):
-        raise ReportError(f"{name}: a binary file, not a text, HTML or Markdown report")
+        raise ReportError(f"{name}: a binary file, not a text, HTML, Markdown, Word or PDF report")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -5,12 +5,20 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+from codecs import BOM_UTF8, BOM_UTF16_BE, BOM_UTF16_LE
 from collections.abc import Sequence
 from pathlib import Path
 
 from linkwatch.errors import InputError, OutputError
-from linkwatch.extract.core import Extraction, Format, extract_reports
-from linkwatch.records import MergeResult, merge_citations, read_citations, write_citations
+from linkwatch.extract.core import Extraction, extract_reports
+from linkwatch.extract.document import Format
+from linkwatch.records import (
+    DEFAULT_DIALECT,
+    MergeResult,
+    merge_citations,
+    read_citations_file,
+    write_citations,
+)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -60,9 +68,67 @@ def extract_to_csv(
     if not reports:
         raise InputError("no report given")
     check_output(output)
-    existing = read_citations(output, strict=True) if output.exists() else []
+    # The existing file keeps its own dialect (a spreadsheet's separator and encoding).
+    found = read_citations_file(output, strict=True) if output.exists() else None
+    existing = found.citations if found is not None else []
     extractions = extract_reports(reports, published=published, fmt=fmt)
     fresh = [c for e in extractions for c in e.citations]
     merged = merge_citations(existing, fresh, [e.report for e in extractions])
-    write_citations(output, merged.citations)
+    write_citations(
+        output, merged.citations, found.dialect if found is not None else DEFAULT_DIALECT
+    )
     return ExtractSummary(output, extractions, merged)
+
+
+#: The citations file written beside a report given where a citations file was expected.
+CITATIONS_NAME = "citations.csv"
+_CSV_SUFFIXES = (".csv", ".tsv")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CitationsInput:
+    """What a command given a path reads: the citations file, and the extraction that
+    wrote it when the path was a report."""
+
+    citations: Path
+    extracted: ExtractSummary | None = None
+
+
+def is_citations_file(path: Path) -> bool:
+    """True for a citations file (``.csv``/``.tsv``, or text whose first line is a header
+    naming a ``url`` column); False for a report in any format."""
+    path = Path(path)
+    if path.suffix.lower() in _CSV_SUFFIXES:
+        return True
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    # A spreadsheet may save it as UTF-16 with a byte-order mark (Excel's "Unicode Text").
+    encoding, skip = "utf-8", 0
+    boms = ((BOM_UTF16_LE, "utf-16-le"), (BOM_UTF16_BE, "utf-16-be"), (BOM_UTF8, "utf-8"))
+    for bom, name in boms:
+        if head.startswith(bom):
+            encoding, skip = name, len(bom)
+            break
+    first = head[skip:].decode(encoding, "ignore").split("\n", 1)[0].strip().lower()
+    fields = {f.strip(' "\r') for f in first.replace(";", ",").replace("\t", ",").split(",")}
+    return "url" in fields and len(fields) > 1
+
+
+def citations_input(
+    path: Path, *, published: dt.date | None = None, fmt: Format = Format.AUTO
+) -> CitationsInput:
+    """The citations file a command should read for ``path``.
+
+    A citations file is used as it is. A report (text, HTML, Markdown, DOCX, PDF) is
+    extracted first into the ``citations.csv`` beside it, merging exactly as
+    ``linkwatch extract`` does, so edits made there survive. Raises the errors of
+    :func:`extract_to_csv`.
+    """
+    path = Path(path)
+    if not path.is_file() or is_citations_file(path):
+        return CitationsInput(path)
+    output = path.parent / CITATIONS_NAME
+    return CitationsInput(output, extract_to_csv([path], output, published=published, fmt=fmt))

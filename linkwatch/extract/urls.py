@@ -10,7 +10,7 @@ from urllib.parse import unquote
 URL_RE = re.compile(r"""(?:https?://|www\.)[^\s<>"“”‘’«»\[\]{}|\\^`]+""", re.IGNORECASE)
 
 #: A DOI (``10.<registrant>/<suffix>``) in running text.
-DOI_RE = re.compile(r"""\b(10\.\d{4,9}/[^\s"<>“”‘’]+)""")
+DOI_RE = re.compile(r"""\b(10\.\d{4,9}/[^\s"“”‘’]+)""")
 
 _DOI_HOSTS = re.compile(r"^https?://(?:dx\.)?doi\.org/", re.IGNORECASE)
 _TRAILING = ".,;:!?'\"”’)]}>*_…"
@@ -157,3 +157,49 @@ def archive_info(url: str) -> ArchiveInfo | None:
             return None
         return ArchiveInfo(original, _timestamp(ts), not original)
     return None
+
+
+# Share buttons and other links a page carries for its readers, not as evidence.
+_SHARE_URL = re.compile(
+    r"^(?:mailto:|tel:|sms:|javascript:|whatsapp:|fb-messenger:)"
+    r"|^https?://(?:www\.)?(?:"
+    r"(?:twitter|x)\.com/(?:intent/|share)|facebook\.com/(?:sharer|share\.php|dialog/share)"
+    r"|linkedin\.com/(?:shareArticle|sharing/)|reddit\.com/submit|pinterest\.com/pin/create"
+    r"|t\.me/share|api\.whatsapp\.com/send|wa\.me/\?|bsky\.app/intent|news\.ycombinator\.com/submitlink"
+    r"|(?:mastodon\.social|toot\.kytta\.dev)/(?:share|\?text=)|getpocket\.com/(?:save|edit)"
+    r"|tumblr\.com/(?:share|widgets/share)|vk\.com/share\.php|weibo\.com/share)",
+    re.IGNORECASE,
+)
+# A person's or an organisation's profile (not one of its posts): how a report links its
+# own authors and its own channels.
+_PROFILE_URL = re.compile(
+    r"^https?://(?:www\.|m\.)?(?:"
+    r"(?:twitter|x|instagram|threads\.net|tiktok|github|medium|substack)\.com/@?[\w.-]+/?"
+    r"|(?:twitter|x|instagram|tiktok)\.com/@?[\w.-]+/?"
+    r"|linkedin\.com/(?:in|company|pub)/[^/?#]+/?|facebook\.com/(?!sharer)[\w.-]+/?"
+    r"|youtube\.com/(?:@|c/|channel/|user/)[^/?#]+/?|bsky\.app/profile/[^/?#]+/?"
+    r"|orcid\.org/\d{4}-\d{4}-\d{4}-\d{3}[\dX]/?|t\.me/[\w]+/?"
+    r"|[\w.-]+/@[\w.]+/?)(?:\?[^#]*)?$",
+    re.IGNORECASE,
+)
+# Link texts of a site's own navigation, subscription and archive pages.
+_NAVIGATION_LABEL = re.compile(
+    r"^(?:home|about(?:\s+(?:us|the\s+\w+|this\s+\w+))?|contact(?:\s+us)?|archives?|past\s+issues"
+    r"|all\s+(?:issues|articles|posts)|subscribe(?:\s+\w+){0,3}|donate|support\s+us|next|previous"
+    r"|older\s+posts|newer\s+posts|back\s+to\s+top|top|print(?:\s+this\s+\w+)?|menu|search"
+    r"|privacy(?:\s+policy)?|terms(?:\s+of\s+(?:use|service))?|cookie\s+policy|rss|feed"
+    r"|(?:follow|find)\s+(?:us|me|them|him|her)(?:\s+on\s+\w+)?|share(?:\s+\w+){0,3}"
+    r"|tweet|email|e-mail|twitter|x|linkedin|facebook|instagram|mastodon|bluesky|threads|youtube)"
+    r"[.!:]?$",
+    re.IGNORECASE,
+)
+
+
+def not_a_citation(href: str, label: str = "") -> bool:
+    """True for a link that cites nothing: a share button, an e-mail address, a social or
+    ORCID profile (the report's own authors and channels), or a navigation, subscription
+    or archive link of the site itself (told by its words)."""
+    if _SHARE_URL.match(href) or _PROFILE_URL.match(href):
+        return True
+    label = " ".join(label.split())
+    return bool(label) and _NAVIGATION_LABEL.match(label) is not None

@@ -23,7 +23,7 @@ import httpx
 
 from linkwatch.client import DNSResolutionError
 from linkwatch.errors import BlockedAddressError
-from linkwatch.live.urls import origin
+from linkwatch.live.urls import origin, url_problem
 from linkwatch.status import LiveStatus
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -111,6 +111,12 @@ class Fetcher:
             target, code = _next_hop(end)
             if target is None:
                 return Chain(tuple(hops), end)
+            problem = _redirect_problem(current, target)
+            if problem:
+                return Chain(
+                    tuple(hops),
+                    Failure(LiveStatus.INVALID_URL, f"redirects to an invalid URL ({problem})"),
+                )
             target = urllib.parse.urljoin(current, target).split("#", 1)[0]
             hops.append((code, target))
             if target in seen:
@@ -162,6 +168,12 @@ class Fetcher:
                 )
         except BlockedAddressError as exc:
             return Failure(LiveStatus.SKIPPED, f"not fetched: {exc}")
+        except (httpx.InvalidURL, UnicodeError) as exc:
+            # A host the URL Standard accepts (UTS #46) that the HTTP client's
+            # stricter IDNA 2008 cannot turn into a request, e.g. an emoji domain.
+            return Failure(
+                LiveStatus.INVALID_URL, f"the HTTP client cannot request this URL ({exc})"
+            )
         except httpx.RemoteProtocolError as exc:
             if response is None or not body:
                 return _failure(exc, self._timeout)
@@ -219,6 +231,18 @@ def refresh_header_target(value: str) -> str:
     if not content or int(content.group(1)) > MAX_REFRESH_DELAY:
         return ""
     return content.group(2).decode("utf-8", "replace").strip()
+
+
+def _redirect_problem(current: str, target: str) -> str:
+    """Why a redirect's ``target`` cannot be followed from ``current``, or ``""``."""
+    try:
+        joined = urllib.parse.urljoin(current, target)
+    except ValueError as exc:  # a broken IPv6 host or port
+        return f"{target}: {exc}"
+    if urllib.parse.urlsplit(joined).scheme not in ("http", "https"):
+        return ""  # named "a non-web URL" when the chain reaches it
+    problem = url_problem(joined)
+    return f"{target}: {problem}" if problem else ""
 
 
 def _short(url: str) -> str:

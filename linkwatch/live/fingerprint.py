@@ -28,6 +28,8 @@ def is_textual(content_type: str) -> bool:
         not media
         or media.startswith("text/")
         or media in ("application/xhtml+xml", "application/xml", "application/json")
+        # A cited PDF is compared by its text too.
+        or media in ("application/pdf", "application/x-pdf")
     )
 
 

@@ -13,13 +13,13 @@ class LiveOptions:
     """How the live stage fetches: limits, politeness, timeouts, retries.
 
     Defaults: 32 requests at once overall, at most 2 at a time per host, and
-    1 s between the starts of two requests to one host: a report's sources
+    0.5 s between the starts of two requests to one host: a report's sources
     often sit on a few government sites, which must not see a burst.
     """
 
     concurrency: int = 32
     per_host: int = 2
-    host_interval: float = 1.0
+    host_interval: float = 0.5
     """Minimum seconds between the starts of two requests to one host."""
     timeout: float = 20.0
     """Total deadline for one request, seconds (connect + headers + capped body)."""
@@ -29,6 +29,10 @@ class LiveOptions:
     """First backoff, seconds; doubled each attempt, with jitter."""
     max_retry_after: float = 60.0
     """A server's ``Retry-After`` is honoured up to this many seconds."""
+    patience: float = 60.0
+    """Seconds one URL may take in all: ``Retry-After`` waits, backoff and retries together.
+    A retry that would end later is not made; the URL keeps its last status (``rate-limited``,
+    ``timeout``, ``server-error`` …: inconclusive, checked again next run)."""
     max_bytes: int = 1 << 20
     """At most this much of a body is read (enough to fingerprint and judge)."""
     max_redirects: int = 10
@@ -69,6 +73,8 @@ class LiveOptions:
             out.append("--timeout: must be positive")
         if self.retries < 0:
             out.append("--retries: must not be negative")
+        if self.patience <= 0:
+            out.append("--patience: must be positive")
         if self.method not in ("auto", "head", "get"):
             out.append(f"--method: must be auto, head or get, not {self.method!r}")
         if self.max_bytes < 1024:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import logging
 import posixpath
 import random
 import time
@@ -29,15 +30,23 @@ from linkwatch.live.judge import is_retryable, judge_answer, status_for_code
 from linkwatch.live.options import LiveOptions
 from linkwatch.live.schedule import HostQueue
 from linkwatch.live.soft404 import Probe, probe_url
-from linkwatch.live.urls import DOI_PREFIX, origin, path_shape
+from linkwatch.live.urls import DOI_PREFIX, origin, path_shape, url_problem
 from linkwatch.results import Fingerprint, LiveResult
 from linkwatch.status import LiveStatus
 from linkwatch.store.history import iso, utc_now
 
+logger = logging.getLogger(__name__)
+
+#: The start of the reason of a URL whose check met an unexpected exception.
+INTERNAL_ERROR = "internal error"
 #: Without any host answering, this many hosts failing at network level ends the run early.
 EARLY_OUTAGE_HOSTS = 8
 #: After this many consecutive failures a host's URLs are no longer retried.
 HOST_GIVE_UP = 3
+#: A check still running after this many host intervals (and at least this many seconds)
+#: lets the next URL of its host start beside it.
+STALL_INTERVALS = 4
+STALL_SECONDS = 2.0
 
 _LARGE_EXTENSIONS = frozenset(
     [
@@ -121,6 +130,8 @@ class _Job:
     attempt: int = 0
     notes: list[str] = dataclasses.field(default_factory=list)
     started: float = 0.0
+    out_of_patience: bool = False
+    """A retry was due but would not have fitted the URL's patience budget."""
 
 
 class _Retry(Exception):
@@ -181,10 +192,14 @@ async def check_here(
 
 
 def host_of(url: str, options: LiveOptions) -> str:
-    """The origin a URL's requests go to (a DOI's: the resolver's)."""
+    """The origin a URL's requests go to (a DOI's: the resolver's); an invalid URL is its own
+    group (it is judged ``invalid-url`` where it is checked)."""
     if url.startswith(DOI_PREFIX):
         return origin(options.doi_resolver)
-    return origin(url)
+    try:
+        return origin(url)
+    except ValueError:
+        return url
 
 
 def looks_like_outage(net_failed: Set[str], answered: Set[str], fraction: float) -> bool:
@@ -196,14 +211,36 @@ def looks_like_outage(net_failed: Set[str], answered: Set[str], fraction: float)
     return share > fraction and (len(contacted) >= 3 or not answered)
 
 
+def invalid_url(url: str, problem: str) -> LiveResult:
+    """The result of a URL that cannot be fetched, naming the problem."""
+    return _unfetched(url, LiveStatus.INVALID_URL, problem)
+
+
+def internal_error(exc: BaseException) -> str:
+    """How an unexpected exception is named in a result's reason."""
+    return f"{INTERNAL_ERROR} ({type(exc).__name__}: {exc})"
+
+
+def is_internal_error(live: LiveResult) -> bool:
+    """Whether ``live`` is a URL left unchecked by a fault in linkwatch itself."""
+    return live.status is LiveStatus.NOT_CHECKED and live.reason.startswith(
+        f"not checked: {INTERNAL_ERROR}"
+    )
+
+
+def _unfetched(url: str, status: LiveStatus, reason: str) -> LiveResult:
+    return LiveResult(url=url, status=status, reason=reason, checked_at=iso(utc_now()))
+
+
+def patience_allows(options: LiveOptions, spent: float, delay: float) -> bool:
+    """Whether a retry after ``delay`` seconds, with a full request deadline, still ends
+    within the URL's patience budget when ``spent`` seconds are gone already."""
+    return spent + delay + options.timeout <= options.patience
+
+
 def not_checked(url: str, why: str) -> LiveResult:
     """The result of a URL the run did not reach, saying why."""
-    return LiveResult(
-        url=url,
-        status=LiveStatus.NOT_CHECKED,
-        reason=f"not checked: {why}",
-        checked_at=iso(utc_now()),
-    )
+    return _unfetched(url, LiveStatus.NOT_CHECKED, f"not checked: {why}")
 
 
 class _LiveStage:
@@ -218,7 +255,9 @@ class _LiveStage:
         self.options = options
         self.previous = previous
         self.on_result = on_result
-        self.queue: HostQueue[_Job] = HostQueue(options.per_host, options.host_interval)
+        self.queue: HostQueue[_Job] = HostQueue(
+            options.per_host, options.host_interval, page_failures=HOST_GIVE_UP * options.per_host
+        )
         self.fetcher = Fetcher(
             client,
             self.queue.pace,
@@ -241,15 +280,22 @@ class _LiveStage:
         return host_of(url, self.options)
 
     async def run(self, urls: Sequence[str]) -> LiveRun:
-        hosts = {self._host_of(u) for u in urls}
+        valid = []
+        for url in urls:
+            problem = "" if url.startswith(DOI_PREFIX) else url_problem(url)
+            if problem:
+                self._finish(url, invalid_url(url, problem))
+            else:
+                valid.append(url)
+        hosts = {self._host_of(u) for u in valid}
         self.total_hosts = len(hosts)
-        if self.options.canary and urls:
+        if self.options.canary and valid:
             await self._check_canary()
         if not self.outage:
-            self.queue.add_many((self._host_of(u), _Job(u)) for u in urls)
+            self.queue.add_many((self._host_of(u), _Job(u)) for u in valid)
             workers = [
                 asyncio.create_task(self._worker())
-                for _ in range(min(self.options.concurrency, max(1, len(urls))))
+                for _ in range(min(self.options.concurrency, max(1, len(valid))))
             ]
             try:
                 await asyncio.gather(*workers)
@@ -289,21 +335,39 @@ class _LiveStage:
             if item is None:
                 return
             host, job = item
+            stalled = [False]
             try:
                 if not job.started:
                     job.started = time.monotonic()
                 try:
-                    checked = await self._check(host, job)
+                    checked = await self._check_watched(host, job, stalled)
                 except _Retry as retry:
                     job.attempt += 1
                     job.notes.append(retry.note)
-                    self.queue.back_off(host, retry.delay)
-                    self.queue.add(host, job, front=True)
+                    self.queue.defer(host, job, retry.delay)
                     continue
+                except Exception as exc:
+                    # A fault in linkwatch itself stays in this URL; the others go on.
+                    logger.info("%s: %s", job.url, internal_error(exc), exc_info=exc)
+                    checked = Checked(not_checked(job.url, internal_error(exc)))
                 self._finish(job.url, checked.live, checked)
                 self._note_host(host, checked.live)
             finally:
-                self.queue.done(host)
+                self.queue.done(host, stalled=stalled[0])
+
+    async def _check_watched(self, host: str, job: _Job, stalled: list[bool]) -> Checked:
+        """:meth:`_check`, giving the host's slot up when it runs past :data:`STALL_INTERVALS`
+        intervals (``stalled[0]`` then says so)."""
+
+        def give_slot_up() -> None:
+            stalled[0] = self.queue.stalled(host)
+
+        after = max(STALL_SECONDS, STALL_INTERVALS * self.options.host_interval)
+        timer = asyncio.get_running_loop().call_later(after, give_slot_up)
+        try:
+            return await self._check(host, job)
+        finally:
+            timer.cancel()
 
     def _finish(self, url: str, live: LiveResult, checked: Checked | None = None) -> None:
         checked = checked or Checked(live=live)
@@ -342,6 +406,11 @@ class _LiveStage:
         return await self._check_page(host, job, job.url)
 
     def _result(self, job: _Job, status: LiveStatus, reason: str, **kw: object) -> LiveResult:
+        if job.out_of_patience:
+            reason += (
+                f"; not retried again: another attempt would not fit the patience"
+                f" of {self.options.patience:g} s"
+            )
         return LiveResult(
             url=job.url,
             status=status,
@@ -361,7 +430,8 @@ class _LiveStage:
                 # Not worth retrying, but a host refusing connections is backed off too.
                 self.queue.failed(host)
             return
-        failures = self.queue.failed(host)
+        page_level = isinstance(end, Answer) or not end.network_level
+        failures = self.queue.failed(host, page_level=page_level)
         if job.attempt >= self.options.retries or failures > HOST_GIVE_UP * self.options.per_host:
             return
         note = f"{method} {end.status}" if isinstance(end, Answer) else f"{method} {end.reason}"
@@ -370,6 +440,9 @@ class _LiveStage:
             asked = retry_after_seconds(end.headers.get("retry-after"))
             if asked is not None:
                 delay = min(asked, self.options.max_retry_after)
+        if not patience_allows(self.options, time.monotonic() - job.started, delay):
+            job.out_of_patience = True
+            return
         raise _Retry(delay, note)
 
     async def _check_page(self, host: str, job: _Job, url: str) -> Checked:
@@ -380,7 +453,9 @@ class _LiveStage:
             end = chain.end
             if isinstance(end, Answer) and 200 <= end.status < 300:
                 ctype = end.headers.get("content-type", "")
-                if not is_textual(ctype) or "html" not in ctype:
+                # A PDF that fits the body cap is read so its text can be compared.
+                pdf = "pdf" in ctype and (_length(end) or 0) <= self.options.max_bytes
+                if not is_textual(ctype) or ("html" not in ctype and not pdf):
                     return self._answer_result(job, chain, attempts, None, None, prev)
             if isinstance(end, Failure) and end.status in (
                 LiveStatus.DNS_ERROR,
@@ -401,7 +476,11 @@ class _LiveStage:
         if 200 <= end.status < 300 and end.body:
             view = self.views.view(end.body, end.headers.get("content-type", ""), _length(end))
         probe = None
-        if self.options.probe and view is not None and view.text is not None and end.status != 304:
+        readable = view is not None and view.text is not None
+        # A PDF that came back is the document itself, never a host's "not found" page.
+        if readable and view is not None and "pdf" in view.fingerprint.content_type:
+            readable = False
+        if self.options.probe and readable and end.status != 304:
             probe = await self._probe(url)
         return self._answer_result(job, chain, attempts, view, probe, prev)
 
@@ -554,6 +633,16 @@ class _LiveStage:
                     job,
                     status,
                     f"DOI resolver gave no landing page (HTTP {end.status}, responseCode {code})",
+                    http_status=end.status,
+                )
+            )
+        problem = url_problem(landing)
+        if problem:
+            return Checked(
+                self._result(
+                    job,
+                    LiveStatus.INVALID_URL,
+                    f"DOI registered, but its landing page is not a valid URL: {problem}",
                     http_status=end.status,
                 )
             )

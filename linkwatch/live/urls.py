@@ -1,10 +1,21 @@
-"""URL keys: one check per distinct URL, DOIs recognised, hosts and path shapes named."""
+"""URL keys: one check per distinct URL, DOIs recognised, hosts and path shapes named.
+
+Every URL string is judged by the WHATWG URL Standard's parser (``ada-url``): a string it
+rejects, or one that is not ``http``/``https``, cannot be fetched and is named
+``invalid-url`` with a reason (:func:`parse_web_url`); one it accepts is fetched in the
+form it serialises to (tabs and newlines removed, host lower-cased and IDNA-encoded,
+IPv4 shorthand resolved, dot segments removed, default port dropped), less the fragment.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
+import unicodedata
 import urllib.parse
+
+import ada_url
 
 from linkwatch.records import Citation
 
@@ -13,35 +24,136 @@ DOI_PREFIX = "https://doi.org/"
 
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_HOSTS = frozenset({"doi.org", "dx.doi.org", "www.doi.org"})
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 _INDEX_FILE = re.compile(r"/(index|default|home)\.(s?html?|php|aspx?|jspx?|do)")
 
 
-def normalise_url(url: str) -> str:
-    """The form under which a URL is checked once per run.
+# Leading and trailing C0 controls and spaces are not part of a URL (URL Standard, "basic URL
+# parser"); tabs and newlines inside it are dropped by the parser.
+_C0_OR_SPACE = "".join(chr(c) for c in range(0x21))
+_TAB_OR_NEWLINE = str.maketrans("", "", "\t\n\r")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_AUTHORITY_END = re.compile(r"[/\\?#]")
+# Code points the Standard forbids in a host (forbidden host and domain code points).
+_FORBIDDEN_HOST = frozenset(" #%/:<>?@[\\]^|\x7f")
 
-    Scheme and host lower-cased, default port and fragment dropped, an empty
-    path made ``/``; the path and query are kept as written (servers may treat
-    them case-sensitively). A string that is not an absolute URL comes back
-    stripped but otherwise unchanged.
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class WebUrl:
+    """A URL string judged: the form it is fetched by, or why it cannot be fetched."""
+
+    url: str
+    """The normalised URL; when ``problem`` is set, the input stripped of outer spaces."""
+    problem: str = ""
+    """Why the string cannot be fetched as an http(s) URL (``""`` when it can)."""
+
+
+def parse_web_url(text: str) -> WebUrl:
+    """Judge ``text`` as an http(s) URL: its normalised form, or the problem that stops it.
+
+    Follows the URL Standard except on purpose in one way: a control character left
+    inside the URL (after the outer ones are trimmed and tabs and newlines dropped) makes
+    it invalid rather than percent-encoded, since a cited URL never holds one and fetching
+    the encoded form would only report a missing page (``docs/live-check.md``).
     """
-    url = url.strip()
+    trimmed = text.strip(_C0_OR_SPACE)
+    if not trimmed:
+        return WebUrl(trimmed, "empty URL")
+    inner = trimmed.translate(_TAB_OR_NEWLINE)
+    control = _CONTROL.search(inner)
+    if control is not None:
+        return WebUrl(trimmed, f"contains the control character {_describe(control.group())}")
     try:
-        parts = urllib.parse.urlsplit(url)
-        port = parts.port
+        parsed = ada_url.URL(inner)
     except ValueError:
-        return url
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    if not scheme or not host:
-        return url
-    if ":" in host:
-        host = f"[{host}]"
-    if port is not None and _DEFAULT_PORTS.get(scheme) != port:
-        host = f"{host}:{port}"
-    userinfo = parts.netloc.rpartition("@")[0]
-    netloc = f"{userinfo}@{host}" if userinfo else host
-    return urllib.parse.urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+        return WebUrl(trimmed, _why_rejected(inner))
+    if parsed.protocol not in ("http:", "https:"):
+        return WebUrl(trimmed, f"scheme {parsed.protocol[:-1]!r} is not http or https")
+    return WebUrl(parsed.href.split("#", 1)[0])
+
+
+def url_problem(url: str) -> str:
+    """Why ``url`` cannot be fetched as an http(s) URL, or ``""`` when it can."""
+    return parse_web_url(url).problem
+
+
+def normalise_url(url: str) -> str:
+    """The form under which a URL is checked once per run (see :func:`parse_web_url`).
+
+    A string that cannot be fetched comes back stripped but otherwise unchanged.
+    """
+    return parse_web_url(url).url
+
+
+def _describe(char: str) -> str:
+    """A character named for a reason: ``'<'``, ``a space``, ``U+0000``."""
+    if char == " ":
+        return "a space"
+    if _CONTROL.fullmatch(char) or not char.isprintable():
+        return f"U+{ord(char):04X}"
+    name = unicodedata.name(char, "")
+    return f"{char!r}" + (f" ({name.lower()})" if name and not char.isalnum() else "")
+
+
+def _why_rejected(text: str) -> str:
+    """The reason the Standard's parser rejected ``text``, as near as it can be named."""
+    scheme = _SCHEME.match(text)
+    if scheme is None:
+        return "not an absolute URL (no scheme such as https:)"
+    name = scheme.group(1).lower()
+    if name not in ("http", "https"):
+        return f"scheme {name!r} is not http or https"
+    rest = text[scheme.end() :].lstrip("/\\")
+    authority = _AUTHORITY_END.split(rest, maxsplit=1)[0]
+    hostport = authority.rpartition("@")[2]
+    if not hostport:
+        return "no host"
+    if hostport.startswith("["):
+        end = hostport.find("]")
+        if end < 0:
+            return f"IPv6 address {hostport!r} is not closed with ']'"
+        host, after = hostport[: end + 1], hostport[end + 1 :]
+        if after and not after.startswith(":"):
+            return f"unexpected {after!r} after the IPv6 address"
+        port = after[1:]
+        if not port and not _parses(f"http://{host}/"):
+            return f"{host} is not a valid IPv6 address"
+    else:
+        if hostport.count(":") > 1:
+            return f"an IPv6 address must be in brackets ([{hostport}])"
+        host, _, port = hostport.partition(":")
+    if port and not port.isdigit():
+        return f"port {port!r} is not a number"
+    if port and int(port) > 65535:
+        return f"port {int(port)} is out of range"
+    if not host:
+        return "no host"
+    if host.startswith("["):
+        return f"{host} is not a valid IPv6 address"
+    return _host_problem(host)
+
+
+def _host_problem(host: str) -> str:
+    bad = next((c for c in host if c in _FORBIDDEN_HOST or _CONTROL.fullmatch(c)), None)
+    if bad is not None and bad != "%":
+        return f"host {host!r} contains {_describe(bad)}"
+    try:
+        decoded = urllib.parse.unquote(host, errors="strict")
+    except UnicodeDecodeError:
+        return f"host {host!r} has percent-encoding that does not decode as UTF-8"
+    bad = next((c for c in decoded if c in _FORBIDDEN_HOST or _CONTROL.fullmatch(c)), None)
+    if bad is not None:
+        return f"host {host!r} decodes to a name containing {_describe(bad)}"
+    labels = decoded.rstrip(".").split(".")
+    if labels and labels[-1] and (labels[-1].isdigit() or labels[-1].lower().startswith("0x")):
+        return f"host {host!r} looks like an IPv4 address but is not a valid one"
+    if not ada_url.idna_to_ascii(decoded):
+        return f"host {host!r} cannot be encoded as an international domain name (IDNA)"
+    return f"host {host!r} is not a valid host name"
+
+
+def _parses(text: str) -> bool:
+    return bool(ada_url.check_url(text))
 
 
 def doi_of(text: str) -> str:

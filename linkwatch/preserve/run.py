@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import ipaddress
+import logging
 import socket
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -32,6 +33,8 @@ from linkwatch.records import read_citations
 from linkwatch.results import CitationResult, RunResult
 from linkwatch.status import ArchiveStatus, Verdict
 from linkwatch.store.db import Store
+
+logger = logging.getLogger(__name__)
 
 #: Verdicts preserved when ``--only`` is not given.
 DEFAULT_VERDICTS: frozenset[Verdict] = frozenset({Verdict.AT_RISK, Verdict.DRIFTED})
@@ -90,6 +93,8 @@ class ArchiveOutcome:
     """WARC, index and WACZ files written."""
     unreachable: tuple[str, ...] = ()
     """Targets that could not be reached."""
+    idle: str = ""
+    """When nothing was chosen: why, in one line (``nothing to archive: …``)."""
 
 
 def citation_url(result: CitationResult) -> str:
@@ -132,6 +137,33 @@ def select(
         by_url.setdefault(url, []).append(r.citation.id)
         why.setdefault(url, reason)
     return [Candidate(url, tuple(cids), why[url]) for url, cids in by_url.items()]
+
+
+def nothing_to_archive(run: RunResult, options: ArchiveOptions) -> str:
+    """Why ``run`` gives ``archive`` nothing to do, and what would, in one line."""
+    asked = "--ids / --only"
+    if run.inconclusive:
+        return (
+            f"nothing to archive: the latest run {run.run_id} was inconclusive"
+            f" ({run.inconclusive_reason or 'the network looked down'});"
+            f" run check again, or name {asked}"
+        )
+    if not run.complete:
+        return (
+            f"nothing to archive: the latest run {run.run_id} was interrupted;"
+            f" run check again, or name {asked}"
+        )
+    if not any(citation_url(r) for r in run.results):
+        return f"nothing to archive: no citation in the latest run {run.run_id} has a URL"
+    counts: dict[str, int] = {}
+    for r in run.results:
+        counts[r.verdict.value] = counts.get(r.verdict.value, 0) + 1
+    chosen = " or ".join(sorted(v.value for v in options.verdicts)) or "chosen"
+    found = ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))
+    return (
+        f"nothing to archive: no citation in the latest run {run.run_id} is {chosen}"
+        f" ({found}); name {asked} (--only all preserves every cited source)"
+    )
 
 
 def plan(
@@ -222,6 +254,15 @@ class Archiver:
     async def run(self) -> ArchiveOutcome:
         """Carry out the plan (or only report it, with ``dry_run``)."""
         run, steps = self.prepare()
+        logger.info(
+            "archive: run %s of %s: %d step(s) for %d URL(s)",
+            run.run_id,
+            run.citations_file or "the citations file",
+            len(steps),
+            len({s.candidate.url for s in steps}),
+        )
+        if not steps:
+            return ArchiveOutcome(run.run_id, (), idle=nothing_to_archive(run, self.options))
         if self.options.dry_run:
             return ArchiveOutcome(run.run_id, tuple(steps))
         results: list[PreserveResult] = []
@@ -402,8 +443,10 @@ _ACTION_WORDS = {
 }
 
 
-def plan_lines(steps: Sequence[PlannedStep]) -> list[str]:
-    """One line per planned (URL, target): what would be done and why."""
+def plan_lines(steps: Sequence[PlannedStep], idle: str = "") -> list[str]:
+    """One line per planned (URL, target): what would be done and why (``idle`` when none)."""
+    if not steps and idle:
+        return [idle]
     lines = []
     for s in steps:
         extra = ""
@@ -441,6 +484,9 @@ def outcome_lines(outcome: ArchiveOutcome) -> list[str]:
     counts: dict[str, int] = {}
     for r in outcome.results:
         counts[r.status.value] = counts.get(r.status.value, 0) + 1
+    if outcome.idle:
+        lines.append(outcome.idle)
+        return lines
     summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing to preserve"
     lines.append(f"archive: run {outcome.run_id}: {summary}")
     return lines

@@ -2,22 +2,22 @@
 
 Only the ``archive_url`` cell of the rows concerned changes; every other cell,
 column (including columns linkwatch does not know), the column order and the
-line endings are kept. A value is replaced only when it is empty or is exactly
-what linkwatch itself wrote last time (the store remembers that), so a link an
-editor typed in is never overwritten. The previous file is kept as
+file's dialect (separator, encoding, byte-order mark, line endings) are kept. A
+value is replaced only when it is empty or is exactly what linkwatch itself
+wrote last time (the store remembers that), so a link an editor typed in is
+never overwritten. The previous file is kept as
 ``<name>.bak`` and the new one is written to a temporary name and renamed.
 """
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 from collections.abc import Mapping
 from pathlib import Path
 
 from linkwatch.errors import CitationsFileError
 from linkwatch.fsutil import atomic_write_bytes
+from linkwatch.records import decode_table
 
 COLUMN = "archive_url"
 
@@ -78,13 +78,8 @@ def write_back(
         raw = path.read_bytes()
     except OSError as exc:
         raise CitationsFileError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    bom = raw.startswith(b"\xef\xbb\xbf")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CitationsFileError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
-    newline = "\r\n" if "\r\n" in text.split("\n", 1)[0] + "\n" else "\n"
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    text, dialect = decode_table(path, raw)
+    rows = list(dialect.rows(text))
     if not rows or "id" not in rows[0]:
         raise CitationsFileError(f"{path}: not a citations file (no id column)")
     header = rows[0]
@@ -106,11 +101,7 @@ def write_back(
     for row in rows[1:]:
         if len(row) > id_col and row[id_col] in to_write:
             row[col] = to_write[row[id_col]]
-    buf = io.StringIO(newline="")
-    csv.writer(buf, lineterminator=newline).writerows(rows)
-    data = buf.getvalue().encode("utf-8")
-    if bom:
-        data = b"\xef\xbb\xbf" + data
+    data = dialect.encode(dialect.render(rows))
     backup = backup_path(path)
     atomic_write_bytes(backup, raw)
     atomic_write_bytes(path, data)

@@ -21,6 +21,7 @@ from typing import Any
 
 import jinja2
 
+from linkwatch.report.candidates import Candidates
 from linkwatch.report.markdown import duration_text, run_state
 from linkwatch.report.model import (
     DIFF_LIST_LIMIT,
@@ -358,8 +359,28 @@ def _diff_sections(diff: RunDiff) -> list[tuple[str, Any, int]]:
     ]
 
 
-def html_chunks(run: RunResult, previous: RunResult | None = None) -> Iterator[str]:
-    """``report.html`` for ``run`` in pieces, written as they come (see :func:`render_html`)."""
+def _candidate_rows(candidates: Candidates | None) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": cid,
+            "rank": c.rank,
+            "score": f"{c.score:.2f}",
+            "url": c.url,
+            "href": safe_href(c.url) or "",
+            "capture": c.capture_date[:10],
+            "capture_href": safe_href(c.capture_url) or "",
+            "evidence": c.evidence,
+        }
+        for cid, group in (candidates or {}).items()
+        for c in group
+    ]
+
+
+def html_chunks(
+    run: RunResult, previous: RunResult | None = None, candidates: Candidates | None = None
+) -> Iterator[str]:
+    """``report.html`` for ``run`` in pieces, written as they come (see :func:`render_html`);
+    ``linkwatch find``'s candidates for unlinked citations follow the table when given."""
     summary = summarize(run)
     reports = by_report(run)
     several = len(reports) > 1
@@ -399,6 +420,7 @@ def html_chunks(run: RunResult, previous: RunResult | None = None) -> Iterator[s
         "skipped": run.skipped[:DIFF_LIST_LIMIT],
         "skipped_more": max(0, len(run.skipped) - DIFF_LIST_LIMIT),
         "data": data_chunks(run, several),
+        "candidates": _candidate_rows(candidates),
         "css": css,
         "js": js,
         "csp": csp,
@@ -406,10 +428,12 @@ def html_chunks(run: RunResult, previous: RunResult | None = None) -> Iterator[s
     yield from _environment().get_template("report.html.j2").generate(context)
 
 
-def render_html(run: RunResult, previous: RunResult | None = None) -> str:
+def render_html(
+    run: RunResult, previous: RunResult | None = None, candidates: Candidates | None = None
+) -> str:
     """``report.html`` text for ``run``, with a "since last run" section against ``previous``.
 
     The citations travel as one JSON block that the page's script draws a page at a
     time, so the page opens quickly however many citations the run has.
     """
-    return "".join(html_chunks(run, previous))
+    return "".join(html_chunks(run, previous, candidates))

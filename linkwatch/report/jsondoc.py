@@ -14,7 +14,7 @@ from typing import Any
 
 from linkwatch import __version__
 from linkwatch.report.model import RunDiff, Summary, diff_runs, summarize
-from linkwatch.results import SCHEMA_VERSION, RunResult, to_dict
+from linkwatch.results import SCHEMA_VERSION, RunResult, to_dict, with_status_objects
 
 
 def summary_dict(summary: Summary) -> dict[str, Any]:
@@ -39,8 +39,10 @@ def results_document(run: RunResult, previous: RunResult | None = None) -> dict[
     """The ``results.json`` document: schema version, generator, run, summary, since last run.
 
     ``run`` is exactly :func:`linkwatch.results.to_dict` of the run, so
-    ``from_dict(RunResult, doc["run"])`` gives the run back.
+    ``from_dict(RunResult, doc["run"])`` gives the run back (a run stored before every
+    citation carried an archive and a change result gets ``not-checked`` ones).
     """
+    run = with_status_objects(run)
     return {
         "schema_version": SCHEMA_VERSION,
         "generator": f"linkwatch {__version__}",
@@ -66,6 +68,7 @@ def json_chunks(run: RunResult, previous: RunResult | None = None) -> Iterator[s
 
     Only one result's dictionary exists at a time, instead of the whole run's.
     """
+    run = with_status_objects(run)
     document = {
         "schema_version": SCHEMA_VERSION,
         "generator": f"linkwatch {__version__}",

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
+from linkwatch.report.candidates import Candidates
 from linkwatch.report.model import (
     DIFF_LIST_LIMIT,
     PROBLEM_VERDICTS,
@@ -170,11 +171,29 @@ def _per_report(reports: list[ReportCounts]) -> list[str]:
     return [*lines, ""]
 
 
-def markdown_chunks(run: RunResult, previous: RunResult | None = None) -> Iterator[str]:
+def _candidate_lines(candidates: Candidates) -> list[str]:
+    total = sum(len(v) for v in candidates.values())
+    lines = [f"## Candidates for unlinked citations ({total})", ""]
+    lines += ["Proposed by `linkwatch find`; accept one with `linkwatch find --accept ID:RANK`."]
+    lines.append("")
+    for cid, group in candidates.items():
+        lines.append(f"- {md_text(cid)}:")
+        lines += [
+            f"  {c.rank}. {md_link(c.url, c.url)}, score {c.score:.2f}"
+            f" ({md_link('capture ' + c.capture_date[:10], c.capture_url)}): {md_text(c.evidence)}"
+            for c in group
+        ]
+    return [*lines, ""]
+
+
+def markdown_chunks(
+    run: RunResult, previous: RunResult | None = None, candidates: Candidates | None = None
+) -> Iterator[str]:
     """``report.md`` in pieces, problems first: written as they come, never held whole.
 
     Healthy citations are counted (per report when the run covers several), not
-    listed; results.csv, results.json and report.html list every citation.
+    listed; results.csv, results.json and report.html list every citation. ``linkwatch
+    find``'s candidates for unlinked citations close the report when given.
     """
     summary = summarize(run)
     reports = by_report(run)
@@ -249,8 +268,12 @@ def markdown_chunks(run: RunResult, previous: RunResult | None = None) -> Iterat
     else:
         tail.append("None.")
     yield "\n".join(tail) + "\n"
+    if candidates:
+        yield "\n" + "\n".join(_candidate_lines(candidates))
 
 
-def render_markdown(run: RunResult, previous: RunResult | None = None) -> str:
+def render_markdown(
+    run: RunResult, previous: RunResult | None = None, candidates: Candidates | None = None
+) -> str:
     """``report.md`` text for ``run``, with a "since last run" section against ``previous``."""
-    return "".join(markdown_chunks(run, previous))
+    return "".join(markdown_chunks(run, previous, candidates))

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from linkwatch.errors import OutputError
 from linkwatch.fsutil import atomic_write_chunks
+from linkwatch.report.candidates import run_candidates
 from linkwatch.report.csvdoc import csv_chunks
 from linkwatch.report.html import html_chunks
 from linkwatch.report.jsondoc import json_chunks
@@ -54,11 +55,13 @@ def render_chunks(
 ) -> Iterator[bytes]:
     """One report file's bytes in pieces, made as they are written (never the whole file).
 
-    CSV starts with a UTF-8 byte-order mark so spreadsheets read non-ASCII text.
+    CSV starts with a UTF-8 byte-order mark so spreadsheets read non-ASCII text. report.md
+    and report.html also list ``linkwatch find``'s candidates for the run's unlinked
+    citations, from candidates.csv beside the citations file.
     """
     makers: dict[ReportFormat, Callable[[], Iterator[str]]] = {
-        ReportFormat.MD: lambda: markdown_chunks(run, previous),
-        ReportFormat.HTML: lambda: html_chunks(run, previous),
+        ReportFormat.MD: lambda: markdown_chunks(run, previous, run_candidates(run)),
+        ReportFormat.HTML: lambda: html_chunks(run, previous, run_candidates(run)),
         ReportFormat.JSON: lambda: json_chunks(run, previous),
         ReportFormat.CSV: lambda: csv_chunks(run),
     }

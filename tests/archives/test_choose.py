@@ -59,7 +59,8 @@ def test_target_prefers_accessed_then_date_then_published() -> None:
     t = target_for(
         Citation(id="1", date="2023-10-27", accessed="2024-01-05", published="2024-03-01")
     )
-    assert t is not None and (t.label, t.source) == ("2024-01-05", "accessed")
+    assert t is not None and (t.label, t.source) == ("2023-10-27/2024-01-05", "accessed")
+    assert t.timestamp == "20240105235959"
     t = target_for(Citation(id="2", date="2023-10", published="2024-03-01"))
     assert t is not None and (t.label, t.source) == ("2023-10", "date")
     assert t.end == dt.datetime(2023, 10, 31, 23, 59, 59)
@@ -73,3 +74,20 @@ def test_year_only_dates_cover_the_whole_year() -> None:
     assert t is not None and t.label == "2023"
     assert in_window(m("20230615000000"), t, 14)
     assert parse_target("2023-02-30", "date") is None
+
+
+def test_a_capture_between_the_citation_date_and_accessed_is_archived_not_late() -> None:
+    target = target_for(Citation(id="1", date="2019-03-01", accessed="2023-10-27"))
+    assert target is not None
+    # Two years before the accessed date, but while the page was being cited.
+    assert in_window(m("20210615000000"), target, 14)
+    assert in_window(m("20190220000000"), target, 14)  # within the window before the date
+    assert not in_window(m("20190201000000"), target, 14)  # before date − window: late
+    assert not in_window(m("20231201000000"), target, 14)  # after accessed + window: late
+    order = candidates([m("20180101000000"), m("20210615000000")], target, 14)
+    assert order[0].timestamp == "20210615000000"
+
+
+def test_a_date_after_accessed_does_not_widen_the_target() -> None:
+    target = target_for(Citation(id="1", date="2024-05-01", accessed="2023-10-27"))
+    assert target is not None and target.since is None and target.label == "2023-10-27"

@@ -69,7 +69,7 @@ def test_no_archive_skips_archives(
     )
     assert result.exit_code == ExitCode.OK, result.output
     doc = json.loads(result.stdout)
-    assert all(r["archive"] is None for r in doc["run"]["results"])
+    assert all(r["archive"]["status"] == "not-checked" for r in doc["run"]["results"])
     assert local_archive.requests() == []
 
 

@@ -118,7 +118,9 @@ def test_archives_switched_off_make_no_archive_request(
     local_archive.clear_requests()
     results = by_id(run(tmp_path / "lw.db", citations(local_archive), local_archive, enabled=False))
     assert local_archive.requests() == []
-    assert results["good"].archive is None
+    archive = results["good"].archive
+    assert archive is not None and archive.status is ArchiveStatus.NOT_CHECKED
+    assert archive.reason == "the archive lookup did not run"
     assert results["good"].verdict is Verdict.HEALTHY
 
 

@@ -126,7 +126,7 @@ def test_output_that_is_a_directory_exits_2(report: Path, tmp_path: Path) -> Non
 def test_bad_published_and_format_values_are_named(report: Path, tmp_path: Path) -> None:
     code, output = _run(str(report), "-o", str(tmp_path / "c.csv"), "--published", "March 2024")
     assert code == ExitCode.USAGE and "--published" in output
-    code, output = _run(str(report), "-o", str(tmp_path / "c.csv"), "--format", "pdf")
+    code, output = _run(str(report), "-o", str(tmp_path / "c.csv"), "--format", "odt")
     assert code == ExitCode.USAGE and "--format" in output
 
 

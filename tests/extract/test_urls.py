@@ -54,3 +54,27 @@ def test_archive_today_webcache_and_pywb_urls_recognised() -> None:
 def test_dated_paths_on_ordinary_sites_are_not_archives() -> None:
     assert archive_info("https://www.gov.cn/zhengce/2023/10/content.htm") is None
     assert archive_info("https://example.com/news/20231027123456/") is None
+
+
+def test_share_buttons_profiles_and_site_navigation_are_not_citations() -> None:
+    from linkwatch.extract.urls import not_a_citation
+
+    for href in (
+        "mailto:editor@example.org",
+        "https://twitter.com/intent/tweet?url=https%3A%2F%2Fexample.org",
+        "https://www.facebook.com/sharer/sharer.php?u=https://example.org",
+        "https://www.linkedin.com/shareArticle?mini=true&url=x",
+        "https://www.linkedin.com/in/dkarimova",
+        "https://x.com/dkarimova",
+        "https://mastodon.social/@dkarimova",
+        "https://orcid.org/0000-0002-1825-0097",
+    ):
+        assert not_a_citation(href), href
+    for label in ("About us", "Subscribe to our newsletter", "Past issues", "Follow us on X"):
+        assert not_a_citation("https://example.org/page", label), label
+    for href, label in (
+        ("https://twitter.com/dkarimova/status/1234567890", "a post"),
+        ("https://www.linkedin.com/posts/dkarimova_water-activity-123", "her post"),
+        ("https://example.org/about-the-canal-dispute", "the canal dispute"),
+    ):
+        assert not not_a_citation(href, label), href

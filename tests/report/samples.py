@@ -74,7 +74,7 @@ def citation_result(
             checked_at="2024-03-01T00:00:05Z",
             fingerprint=Fingerprint(title=title) if title else None,
         ),
-        archive=None
+        archive=ArchiveResult(status=ArchiveStatus.NOT_CHECKED, reason="no URL to look up")
         if archive is None
         else ArchiveResult(
             status=archive,
@@ -82,7 +82,7 @@ def citation_result(
             capture=_capture(url) if archive is ArchiveStatus.ARCHIVED else None,
             archives=("ia",),
         ),
-        change=None
+        change=ChangeResult(status=ChangeStatus.NOT_CHECKED, reason="not compared")
         if change is None
         else ChangeResult(
             status=change, similarity=0.41 if change is ChangeStatus.CHANGED else 0.99

@@ -138,7 +138,7 @@ def test_config_file_sets_options_and_the_command_line_wins(
     assert from_file.exit_code == ExitCode.PROBLEMS, from_file.output
     assert (tmp_path / "out" / "latest" / "report.md").exists()
     doc = json.loads((tmp_path / "out" / "latest" / "results.json").read_text("utf-8"))
-    assert all(r["archive"] is None for r in doc["run"]["results"])
+    assert all(r["archive"]["status"] == "not-checked" for r in doc["run"]["results"])
     overridden = runner.invoke(app, ["check", str(citations), "--fail-on", "lost"])
     assert overridden.exit_code == ExitCode.OK, overridden.output
 

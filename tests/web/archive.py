@@ -399,6 +399,25 @@ class LocalArchive(Closing):
         path.unlink()
         return when
 
+    def add_dated_records(
+        self, records: Iterable[tuple[str, str, bytes]], content_type: str = "text/html"
+    ) -> int:
+        """Write (url, 14-digit timestamp, body) captures with status 200 into the collection
+        and index them in one go; returns how many were written."""
+        with self._index_lock:
+            self._warc_serial += 1
+            path = self.workdir / f"dated-{self._warc_serial:04d}.warc.gz"
+        count = 0
+        with path.open("wb") as out:
+            writer = WARCWriter(out, gzip=True)
+            headers = [("Content-Type", f"{content_type}; charset=utf-8")]
+            for url, timestamp, body in records:
+                write_response_record(writer, url, timestamp, 200, headers, body)
+                count += 1
+        self._index(path)
+        path.unlink()
+        return count
+
     def reindex_recordings(self) -> None:
         """Index what the record-mode collection has captured so far, so it can be replayed."""
         with self._index_lock:

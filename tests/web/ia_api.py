@@ -17,9 +17,14 @@ It answers from the local pywb collection (`LocalArchive`), following the public
   that recent is returned instead of a new one, as the SPN2 documentation describes: the POST
   answer says "The same snapshot had been made … ago" and the job succeeds with that
   capture's timestamp, writing nothing. Every form posted to `/save` is kept (`save_forms()`).
-- `GET /cdx/search/cdx?url=U[&output=json][&from][&to][&closest=T&sort=closest][&limit]
-  [&filter=[!]field:regex]…[&fl=]` → a JSON array of arrays with the header row
+- `GET /cdx/search/cdx?url=U[&matchType=exact|prefix|host|domain][&output=json][&from][&to]
+  [&closest=T&sort=closest][&limit][&filter=[!]field:regex]…[&collapse=field[:N]]…[&fl=]
+  [&showResumeKey=true][&resumeKey=K]` → a JSON array of arrays with the header row
   `urlkey,timestamp,original,mimetype,statuscode,digest,length` (or space-separated lines).
+  Filters, then collapsing (adjacent rows with the same field value, or its first N
+  characters), then the limit apply, as on the Wayback CDX server. With `showResumeKey=true`
+  and more rows than the limit, the JSON answer ends with an empty row and a row holding the
+  resumption key (plain text: an empty line, then the key); `resumeKey=K` continues after it.
 - `/web/<ts>/<U>`, `/web/<ts>id_/<U>`, `/web/<U>` (TimeGate), `/web/timemap/link/<U>`:
   forwarded to the pywb collection, with links rewritten to `/web/`.
 """
@@ -36,7 +41,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote_plus, unquote_plus
 
 import httpx
 
@@ -509,18 +514,34 @@ class IAServer(Closing):
             index = CDX_FIELDS.index(name)
             regex = re.compile(pattern)
             rows = [r for r in rows if bool(regex.fullmatch(r[index])) != negate]
+        for spec in request.query.get("collapse", []):
+            rows = _collapse(rows, spec)
+            if rows is None:
+                return Response(400, [("Content-Type", "text/plain")], b"bad collapse field\n")
+        resume = request.arg("resumeKey")
+        if resume:
+            after = tuple(unquote_plus(resume).rsplit(" ", 1))
+            rows = [r for r in rows if (r[0], r[1]) > after]
         limit = request.arg("limit")
+        resume_key = ""
         if limit:
             n = int(limit)
+            if request.arg("showResumeKey") == "true" and 0 < n < len(rows):
+                last = rows[n - 1]
+                resume_key = quote_plus(f"{last[0]} {last[1]}")
             rows = rows[:n] if n >= 0 else rows[n:]
         fields = list(CDX_FIELDS)
         if request.arg("fl"):
             fields = [f for f in request.arg("fl").split(",") if f in CDX_FIELDS]
             rows = [[r[CDX_FIELDS.index(f)] for f in fields] for r in rows]
         if request.arg("output") == "json":
-            table = [fields, *rows] if rows else []
+            table: list[list[str]] = [fields, *rows] if rows else []
+            if resume_key:
+                table += [[], [resume_key]]
             return _json(table)
         text = "".join(" ".join(r) + "\n" for r in rows)
+        if resume_key:
+            text += f"\n{resume_key}\n"
         return Response(200, [("Content-Type", "text/plain")], text.encode())
 
     # -- replay -------------------------------------------------------------------------
@@ -549,6 +570,22 @@ class IAServer(Closing):
         if reply.headers.get("content-type", "").startswith("application/link-format"):
             body = body.replace(pywb_root.encode(), self.web_root.encode())
         return Response(reply.status_code, out, body)
+
+
+def _collapse(rows: list[list[str]], spec: str) -> list[list[str]] | None:
+    """Drop rows whose `field` (or its first N characters, `field:N`) repeats the row before."""
+    name, _, width = spec.partition(":")
+    if name not in CDX_FIELDS or (width and not width.isdigit()):
+        return None
+    index = CDX_FIELDS.index(name)
+    out: list[list[str]] = []
+    previous: str | None = None
+    for row in rows:
+        value = row[index][: int(width)] if width else row[index]
+        if value != previous:
+            out.append(row)
+        previous = value
+    return out
 
 
 def _json(data: Any, status: int = 200) -> Response:

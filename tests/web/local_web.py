@@ -66,6 +66,27 @@ PDF_BYTES = (
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
+# Two editions of a cited PDF report: /papers/steady.pdf serves the first, /papers/revised.pdf
+# the second, rewritten; the change check compares them by their text.
+PAPER_V1_LINES = (
+    "The county labour bureau reported that 3.05 million rural workers were transferred in",
+    "2019, ten percent more than the year before. Training sessions were held in every",
+    "township, and the bureau published the quotas for each village in its annual plan.",
+)
+PAPER_V2_LINES = (
+    "This document has been withdrawn. The statistics office now publishes a different",
+    "series on household income, drawn from a survey of urban residents in the provincial",
+    "capital, with new definitions that cannot be compared with any earlier publication.",
+)
+
+
+def paper_pdf(lines: tuple[str, ...]) -> bytes:
+    """A one-page PDF report with ``lines`` as its text."""
+    from tests.web.pdfdoc import make_pdf, paragraph
+
+    return make_pdf([list(paragraph(60, 740, list(lines)))])
+
+
 LOREM = (
     "The county labour bureau reported that 3.05 million rural workers were transferred in 2019, "
     "10.9 percent more than the year before, and that 1,606 training sessions were held. "
@@ -845,6 +866,12 @@ class LocalWeb(Closing):
             "/": lambda: html(_page("Local web", "<p>The main host of the local web.</p>")),
             "/ok.html": lambda: html(_article("A plain page", "Plain page")),
             "/report.pdf": lambda: Response(200, [("Content-Type", "application/pdf")], PDF_BYTES),
+            "/papers/steady.pdf": lambda: Response(
+                200, [("Content-Type", "application/pdf")], paper_pdf(PAPER_V1_LINES)
+            ),
+            "/papers/revised.pdf": lambda: Response(
+                200, [("Content-Type", "application/pdf")], paper_pdf(PAPER_V2_LINES)
+            ),
             "/gbk.html": lambda: Response(
                 200, [("Content-Type", "text/html")], GBK_PAGE.encode("gbk")
             ),

@@ -119,6 +119,43 @@ def test_cdx_filters_limits_and_plain_text(
     assert text.splitlines()[0].split(" ")[1] == "20210310093000"
 
 
+def test_cdx_collapses_by_urlkey_and_pages_with_resumption_keys(
+    ia_api: IAServer, local_archive: LocalArchive, client: httpx.Client
+) -> None:
+    stamps = ("20220301080000", "20220301090000", "20220302080000")
+    local_archive.add_dated_records(
+        (f"http://resume.example.org/a/{n}.html", ts, b"<html>page</html>")
+        for n in range(5)
+        for ts in stamps
+    )
+    base = {"url": "resume.example.org", "matchType": "domain", "output": "json"}
+    every = client.get(ia_api.cdx_url, params=base).json()
+    assert len(every) == 1 + 15
+    collapsed = client.get(ia_api.cdx_url, params={**base, "collapse": "urlkey"}).json()
+    assert [row[2] for row in collapsed[1:]] == [
+        f"http://resume.example.org/a/{n}.html" for n in range(5)
+    ]
+    by_day = client.get(ia_api.cdx_url, params={**base, "collapse": "timestamp:8"}).json()
+    assert len(by_day) == 1 + 10  # two days per page, adjacent rows of one day folded
+    seen: list[str] = []
+    params: dict[str, str] = {**base, "collapse": "urlkey", "limit": "2", "showResumeKey": "true"}
+    for _ in range(5):
+        table = client.get(ia_api.cdx_url, params=params).json()
+        key = table[-1][0] if len(table) > 2 and table[-2] == [] else ""
+        rows = table[1:-2] if key else table[1:]
+        seen += [row[2] for row in rows]
+        if not key:
+            break
+        params["resumeKey"] = key
+    assert seen == [f"http://resume.example.org/a/{n}.html" for n in range(5)]
+    plain = {"url": "resume.example.org", "matchType": "domain", "limit": "3"}
+    text = client.get(ia_api.cdx_url, params={**plain, "showResumeKey": "true"}).text
+    lines = text.split("\n")
+    assert lines[3] == "" and lines[4] == "org%2Cexample%2Cresume%29%2Fa%2F0.html+20220302080000"
+    bad = client.get(ia_api.cdx_url, params={**base, "collapse": "nosuchfield"})
+    assert bad.status_code == 400
+
+
 def test_web_root_replays_and_forwards_timegate(
     ia_api: IAServer, local_archive: LocalArchive, client: httpx.Client
 ) -> None:

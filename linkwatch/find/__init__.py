@@ -1,0 +1,28 @@
+"""``linkwatch find``: candidate source pages for unlinked citations, from web-archive indexes.
+
+The stage reads citations.csv, looks each unlinked citation's outlet up in the registry
+(:mod:`linkwatch.find.outlets`), asks archive indexes for the outlet's pages around the
+citation date (:mod:`linkwatch.find.index`), scores the likeliest captures against the
+citation (:mod:`linkwatch.find.score`) and writes candidates.csv
+(:mod:`linkwatch.find.candidates`); :mod:`linkwatch.find.run` ties them together.
+"""
+
+from linkwatch.find.candidates import Candidate, read_candidates
+from linkwatch.find.outlets import Outlet, OutletRegistry, load_registry
+from linkwatch.find.run import FindOutcome, FindSettings, Plan, plan_find, run_find
+from linkwatch.find.score import THRESHOLD, judge_page
+
+__all__ = [
+    "THRESHOLD",
+    "Candidate",
+    "FindOutcome",
+    "FindSettings",
+    "Outlet",
+    "OutletRegistry",
+    "Plan",
+    "judge_page",
+    "load_registry",
+    "plan_find",
+    "read_candidates",
+    "run_find",
+]
