@@ -5,7 +5,8 @@ records), :mod:`linkwatch.records` (citations.csv), :mod:`linkwatch.live`
 (live check), :mod:`linkwatch.archives` (archive check), :mod:`linkwatch.compare`
 (change detection), :mod:`linkwatch.report` (reports) and
 :mod:`linkwatch.preserve` (archiving requests), with :mod:`linkwatch.store`
-(SQLite history) and :mod:`linkwatch.client` (the HTTP client) beside them.
+(history: SQLite, or a shared PostgreSQL database), :mod:`linkwatch.fleet`
+(the worker fleet) and :mod:`linkwatch.client` (the HTTP client) beside them.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ import dataclasses
 import logging
 import re
 import signal
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -48,6 +48,7 @@ from linkwatch.results import (
 )
 from linkwatch.status import ALIVE_LIVE, ArchiveStatus, ChangeStatus, LiveStatus, Verdict
 from linkwatch.store import ConfirmPolicy, Store, UrlHistory, advance, default_db_path
+from linkwatch.store.db import DbTarget, citations_scope
 from linkwatch.store.history import iso, parse_iso, utc_now
 from linkwatch.verdict import judge
 
@@ -74,8 +75,9 @@ class CheckOptions:
     """Everything ``linkwatch check`` can be told; a config file fills the same fields."""
 
     live: LiveOptions = dataclasses.field(default_factory=LiveOptions)
-    db: Path | None = None
-    """The SQLite store; default ``.linkwatch.db`` beside the citations file."""
+    db: DbTarget | None = None
+    """The store: an SQLite file (default ``.linkwatch.db`` beside the citations file) or a
+    ``postgresql://`` URL of a database shared by many files and machines."""
     max_age: str = ""
     """Skip URLs checked successfully more recently than this (``90m``, ``12h``, ``3d``)."""
     exclude: tuple[str, ...] = ()
@@ -88,6 +90,10 @@ class CheckOptions:
     """Call a failing URL dead at once (a one-off audit)."""
     archives: ArchiveOptions = dataclasses.field(default_factory=ArchiveOptions)
     """Which web archives to ask, and how (``enabled=False``: live check only)."""
+    distributed: bool = False
+    """Hand the live and archive checks to ``linkwatch worker`` processes (PostgreSQL only)."""
+    shard_size: int = 500
+    """With ``distributed``: about this many URLs per job, always whole hosts."""
 
     def validate(self) -> None:
         """Raise :class:`InputError` naming the first bad option."""
@@ -96,6 +102,8 @@ class CheckOptions:
             problems.append("--confirm-runs: must be at least 1")
         if self.confirm_days < 0:
             problems.append("--confirm-days: must not be negative")
+        if self.shard_size < 1:
+            problems.append("--shard-size: must be at least 1")
         if problems:
             raise InputError(problems[0])
         if self.max_age:
@@ -125,6 +133,12 @@ ArchiveAnswer = Mapping[str, tuple[ArchiveResult | None, ChangeResult | None]]
 
 Progress = Callable[[LiveResult, int, int], None]
 """Called with each URL's live result, the number done and the total."""
+
+LiveCheck = Callable[
+    [list[str], Mapping[str, Previous], Callable[[Checked], None]], Awaitable[LiveRun]
+]
+"""The live stage run elsewhere (the worker fleet): given the URLs to fetch, their
+validators and the callback for each result; it stores its own checks."""
 
 
 def parse_duration(text: str, option: str = "duration") -> float:
@@ -212,9 +226,15 @@ def run_check(
     :class:`linkwatch.errors.StoreLockedError` when another run holds the store.
     """
     options.validate()
+    if options.distributed:
+        from linkwatch.fleet.coordinate import run_distributed
+
+        return run_distributed(
+            citations_file, options, progress=progress, handle_signals=handle_signals
+        )
     citations = read_citations(citations_file)
     db = options.db or default_db_path(citations_file)
-    with Store(db) as store:
+    with Store(db, scope=citations_scope(citations_file)) as store:
 
         async def run() -> RunResult:
             stop = asyncio.Event()
@@ -258,12 +278,16 @@ async def check_citations(
     progress: Progress | None = None,
     archive_stage: ArchiveStage | None = None,
     stop: asyncio.Event | None = None,
+    live_check: LiveCheck | None = None,
+    run_id: str | None = None,
 ) -> RunResult:
     """The run itself, on an open store (see the module docstring).
 
     When ``stop`` is set the run ends early, marked incomplete (see :func:`run_check`).
+    ``live_check`` replaces the live stage (and then stores the checks itself);
+    ``run_id`` continues a stored run instead of beginning a new one.
     """
-    run_id = store.begin_run(citations_file, _options_record(options))
+    run_id = run_id or store.begin_run(citations_file, _options_record(options))
     prefixes = tuple(a.replay_root for a in options.archives.archives)
     keys = {c.id: live_key(c, prefixes) for c in citations}
     truncated = {c.id for c in citations if cited_original(c, prefixes) == ""}
@@ -290,7 +314,7 @@ async def check_citations(
             pending.clear()  # kept when storing failed, so the last call raises it again
 
     def landed(live: LiveResult, stored: Checked | None = None) -> None:
-        if stored is not None:
+        if stored is not None and live_check is None:
             pending.append((live, stored.etag, stored.last_modified))
             if len(pending) >= CHECK_BATCH:
                 store_pending()
@@ -317,14 +341,15 @@ async def check_citations(
         for url, h in history.items()
         if url in to_fetch and (h.etag or h.last_modified)
     }
+
+    def on_result(checked: Checked) -> None:
+        landed(checked.live, checked)
+
     try:
         live_run, interrupted = await _until_stopped(
-            check_live(
-                to_fetch,
-                options.live,
-                previous=previous,
-                on_result=lambda checked: landed(checked.live, checked),
-            ),
+            _as_coroutine(live_check(to_fetch, previous, on_result))
+            if live_check is not None
+            else check_live(to_fetch, options.live, previous=previous, on_result=on_result),
             stop,
         )
     finally:
@@ -428,8 +453,12 @@ async def check_citations(
         internal_errors=len(faulty),
     )
     # An interrupted run advances no history: its failures were not all seen.
-    store.finish_run(run, [] if live_run.outage or interrupted else histories)
+    store.finish_run(run, [] if live_run.outage or interrupted else histories, policy=policy)
     return run
+
+
+async def _as_coroutine(work: Awaitable[LiveRun]) -> LiveRun:
+    return await work
 
 
 def _not_checked_objects(

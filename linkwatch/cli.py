@@ -175,7 +175,8 @@ def archive_command(
         bool, typer.Option("--allow-private", help="Allow loopback and private addresses.")
     ] = False,
     db: Annotated[
-        Path | None, typer.Option("--db", help="The store (default beside the file).")
+        str | None,
+        typer.Option("--db", help="The store: a file (default beside it) or postgresql:// URL."),
     ] = None,
     wayback_url: Annotated[
         str | None,
@@ -219,7 +220,7 @@ def archive_command(
     from linkwatch.preserve.settings import parse_record_archive
     from linkwatch.preserve.spn import keys_from_env
     from linkwatch.status import Verdict
-    from linkwatch.store.db import Store, default_db_path
+    from linkwatch.store.db import Store, citations_scope, default_db_path
 
     if quiet and verbose:
         _die("-q/--quiet and -v/--verbose cannot be used together")
@@ -259,7 +260,9 @@ def archive_command(
             _die("--warc was given but --to does not include warc")
         run_settings = loaded.build(RunSettings, {"citations": citations})
         source = run_settings.citations or Path("citations.csv")
-        store_path = db or loaded.build(CheckOptions).db or default_db_path(source)
+        store_path = (
+            _db_given(db) or loaded.build(CheckOptions).db or default_db_path(source)
+        )
         options = settings.options(
             ids=tuple(_split_words(ids)), dry_run=dry_run, keys=keys_from_env()
         )
@@ -267,8 +270,8 @@ def archive_command(
             _die(f"{source}: no such citations file")
         if db is None:
             source = _citations_from(source)
-            store_path = loaded.build(CheckOptions).db or default_db_path(source)
-        with Store(store_path) as store:
+            store_path = _db_given(None) or loaded.build(CheckOptions).db or default_db_path(source)
+        with Store(store_path, scope=citations_scope(source)) as store:
             archiver = Archiver(store, options, citations_file=source)
             outcome = asyncio.run(archiver.run())
     except LinkwatchError as exc:
@@ -291,7 +294,8 @@ def robustify_command(
         Path | None, typer.Option("-o", "--output", help="Output file (default REPORT.robust.EXT).")
     ] = None,
     db: Annotated[
-        Path | None, typer.Option("--db", help="The store (default beside the file).")
+        str | None,
+        typer.Option("--db", help="The store: a file (default beside it) or postgresql:// URL."),
     ] = None,
 ) -> None:
     """Write a copy of a report whose citation links carry Robust Links to their captures.
@@ -309,8 +313,8 @@ def robustify_command(
     try:
         records = read_citations(citations)
         stored: dict[str, tuple[str, str]] = {}
-        db_path = db or default_db_path(citations)
-        if db_path.exists():
+        db_path = _db_given(db) or default_db_path(citations)
+        if not isinstance(db_path, Path) or db_path.exists():
             with Store(db_path, lock=False) as store:
                 links = Ledger(store).links(str(citations.resolve()))
             stored = {cid: (k.archive_url, k.version_date) for cid, k in links.items()}
@@ -388,9 +392,25 @@ def check_command(
         typer.Option("--canary", help="A URL that must answer, or the run is inconclusive."),
     ] = None,
     db: Annotated[
-        Path | None,
-        typer.Option("--db", help="The database (default .linkwatch.db beside the file)."),
+        str | None,
+        typer.Option(
+            "--db",
+            help="The database: a file (default .linkwatch.db beside the citations)"
+            " or a postgresql:// URL (also LINKWATCH_DB).",
+        ),
     ] = None,
+    distributed: Annotated[
+        bool,
+        typer.Option(
+            "--distributed",
+            help="Hand the live and archive checks to `linkwatch worker` processes"
+            " (needs a postgresql:// --db).",
+        ),
+    ] = False,
+    shard_size: Annotated[
+        int,
+        typer.Option("--shard-size", help="With --distributed: URLs per job (whole hosts)."),
+    ] = 500,
     json_out: Annotated[
         bool, typer.Option("--json", help="Print the run's results as JSON on stdout.")
     ] = False,
@@ -492,13 +512,15 @@ def check_command(
         live = dataclasses.replace(live, user_agent=user_agent)
     options = CheckOptions(
         live=live,
-        db=db,
+        db=_db_given(db),
         max_age=max_age or "",
         exclude=tuple(exclude or ()),
         confirm_runs=confirm_runs,
         confirm_days=confirm_days,
         confirm_now=confirm_now,
         archives=archive_options,
+        distributed=distributed,
+        shard_size=shard_size,
     )
     try:
         settings, options = _check_settings(ctx, citations, config, options, fail_on, reports)
@@ -589,6 +611,8 @@ _CHECK_FIELDS: dict[str, str] = {
     "archive_window": "archives.window_days",
     "archive": "archives.archives",
     "archive_only": "archives.archives",
+    "distributed": "distributed",
+    "shard_size": "shard_size",
 }
 
 
@@ -620,6 +644,8 @@ def _check_settings(
         for part in path.split("."):
             value = getattr(value, part)
         given[path] = value
+    if "db" not in given and _db_given(None) is not None:
+        given["db"] = _db_given(None)
     if "archives.archives" in given and not ctx.params.get("archive_only"):
         base = config.build(CheckOptions).archives.archives
         defaults = Archives().archives
@@ -644,9 +670,10 @@ def _write_check_reports(
     """Write the run's four report files; returns the previous run compared with and the folder."""
     from linkwatch.report.history import previous_run
     from linkwatch.report.writer import write_reports
-    from linkwatch.store.db import Store, default_db_path
+    from linkwatch.store.db import Store, citations_scope, default_db_path
 
-    with Store(options.db or default_db_path(citations), lock=False) as store:
+    store_at = options.db or default_db_path(citations)
+    with Store(store_at, lock=False, scope=citations_scope(citations)) as store:
         previous = previous_run(store, run.run_id)
     folder = settings.reports or Path(citations).resolve().parent / "reports"
     return previous, write_reports(run, folder, previous)
@@ -761,19 +788,43 @@ class _CheckProgress:
 # -- reports: report and runs ---------------------------------------------------------------
 
 
-def _store_path(db: Path | None, citations: Path | None, config: Path | None) -> Path:
-    """The database a reading command opens: --db, else beside the citations file."""
+def _db_given(db: str | None) -> Any:
+    """The store named by --db, else by LINKWATCH_DB: a path, a postgresql:// URL, or None."""
+    import os
+
+    from linkwatch.store.db import db_target
+
+    value = db or os.environ.get("LINKWATCH_DB", "")
+    return db_target(value) if value else None
+
+
+def _store_path(db: str | None, citations: Path | None, config: Path | None) -> Any:
+    """The database a reading command opens: --db (or LINKWATCH_DB), else beside the citations."""
+    from linkwatch.check import CheckOptions
     from linkwatch.config import RunSettings, load_config
     from linkwatch.store.db import default_db_path
 
-    if db is not None:
-        return db
-    settings = load_config(config, citations=citations).build(RunSettings, {"citations": citations})
+    loaded = load_config(config, citations=citations)
+    given = _db_given(db) or loaded.build(CheckOptions).db
+    if given is not None:
+        return given
+    settings = loaded.build(RunSettings, {"citations": citations})
     source = settings.citations or Path("citations.csv")
     path = default_db_path(source)
     if not path.exists():
         _die(f"{path}: no linkwatch database (run linkwatch check first, or give --db)")
     return path
+
+
+def _reading_scope(citations: Path | None, config: Path | None) -> str:
+    """The citations file whose runs a reading command shows in a shared database ("": all)."""
+    from linkwatch.config import RunSettings, load_config
+    from linkwatch.store.db import citations_scope
+
+    settings = load_config(config, citations=citations).build(
+        RunSettings, {"citations": citations}
+    )
+    return citations_scope(settings.citations) if settings.citations else ""
 
 
 @app.command("report")
@@ -795,7 +846,9 @@ def report_command(
     citations: Annotated[
         Path | None, typer.Option("--citations", help="Find the database beside this file.")
     ] = None,
-    db: Annotated[Path | None, typer.Option("--db", help="The linkwatch database.")] = None,
+    db: Annotated[
+        str | None, typer.Option("--db", help="The linkwatch database (file or postgresql:// URL).")
+    ] = None,
     config: Annotated[
         Path | None, typer.Option("--config", help="linkwatch.toml or pyproject.toml to use.")
     ] = None,
@@ -827,10 +880,12 @@ def report_command(
             RunSettings, {"reports": reports, "citations": citations}
         )
         store_path = _store_path(db, citations, config)
-        with Store(store_path, lock=False) as store:
+        scope = _reading_scope(citations, config)
+        with Store(store_path, lock=False, scope=scope) as store:
             run, previous = load_with_previous(store, run_id)
         if chosen is None:
-            target = settings.reports or store_path.resolve().parent / "reports"
+            beside = store_path if isinstance(store_path, Path) else Path(scope or "x")
+            target = settings.reports or beside.resolve().parent / "reports"
             folder = write_reports(run, target, previous, update_latest=False)
             typer.echo(f"report: run {run.run_id} written to {folder}")
             return
@@ -854,7 +909,9 @@ def runs_command(
     citations: Annotated[
         Path | None, typer.Option("--citations", help="Find the database beside this file.")
     ] = None,
-    db: Annotated[Path | None, typer.Option("--db", help="The linkwatch database.")] = None,
+    db: Annotated[
+        str | None, typer.Option("--db", help="The linkwatch database (file or postgresql:// URL).")
+    ] = None,
     config: Annotated[
         Path | None, typer.Option("--config", help="linkwatch.toml or pyproject.toml to use.")
     ] = None,
@@ -867,7 +924,8 @@ def runs_command(
     from linkwatch.store.db import Store
 
     try:
-        with Store(_store_path(db, citations, config), lock=False) as store:
+        scope = _reading_scope(citations, config)
+        with Store(_store_path(db, citations, config), lock=False, scope=scope) as store:
             summaries = store.list_runs()
     except LinkwatchError as exc:
         _die(str(exc), exc.exit_code)
@@ -982,6 +1040,42 @@ def find_command(
 def _on_command_line(ctx: typer.Context, param: str) -> bool:
     """Whether ``param`` was given on the command line (not a default or the environment)."""
     return getattr(ctx.get_parameter_source(param), "name", "") == "COMMANDLINE"
+
+
+# -- worker ----------------------------------------------------------------------------------
+
+
+@app.command("worker")
+def worker_command(
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="The shared postgresql:// database (also LINKWATCH_DB)."),
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", help="Jobs (shards) to check at once.")] = 2,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="Only warnings and errors on stderr.")
+    ] = False,
+) -> None:
+    """Take the jobs of distributed checks (check --distributed) until stopped.
+
+    Runs on any number of machines against one PostgreSQL database; needs nothing
+    else. SIGINT/SIGTERM stop it once the jobs in hand are stored. While the
+    database cannot be reached it says so and tries again, waiting longer each time.
+
+    Example: linkwatch worker --db postgresql://linkwatch@db.example.org/linkwatch --jobs 2
+    """
+    from linkwatch.fleet.worker import run_worker
+
+    target = _db_given(db)
+    if not isinstance(target, str):
+        _die("worker needs a shared database: --db postgresql://… (or LINKWATCH_DB)")
+    if jobs < 1:
+        _die(f"--jobs: {jobs} must be at least 1")
+    _setup_logging(-1 if quiet else 1)
+    try:
+        run_worker(target, jobs=jobs)
+    except LinkwatchError as exc:
+        _die(str(exc), exc.exit_code)
 
 
 def main() -> None:

@@ -224,7 +224,8 @@ def coerce(value: Any, tp: Any, *, key: str, where: str, base: Path) -> Any:
             return value
         raise wrong
     if tp is Path:
-        if isinstance(value, str) and value:
+        # A URL ("postgresql://…") is never a path; a union with str takes it as text.
+        if isinstance(value, str) and value and "://" not in value:
             path = Path(value).expanduser()
             return path if path.is_absolute() else base / path
         raise wrong

@@ -12,7 +12,7 @@ result carrying a status from :mod:`linkwatch.status`.
     │   ├── CitationsFileError  citations.csv is missing columns or malformed
     │   ├── OutputError       an output path cannot be written
     │   └── ConfigError       linkwatch.toml / [tool.linkwatch] is invalid
-    ├── StoreError            the SQLite store failed (exit 2)
+    ├── StoreError            the store failed (exit 2)
     │   └── StoreLockedError  another run holds the database
     ├── NetworkError          a network component failed as a whole
     └── BlockedAddressError   a URL resolves to a private/loopback address (not fetched)
@@ -63,7 +63,7 @@ class ConfigError(InputError):
 
 
 class StoreError(LinkwatchError):
-    """The SQLite store cannot be opened, migrated or written."""
+    """The store (SQLite or PostgreSQL) cannot be opened, reached, migrated or written."""
 
 
 class StoreLockedError(StoreError):

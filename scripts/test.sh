@@ -29,6 +29,15 @@ if [ ! -x /usr/bin/chromium ] || ! command -v pandoc >/dev/null; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium pandoc
 fi
 
+# The shared-store and worker-fleet tests start a real PostgreSQL server (Debian's package;
+# the fixture runs it as the package's postgres user when the tests run as root).
+if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql
+fi
+
 echo "== ruff"
 .venv/bin/ruff check linkwatch tests bench
 echo "== mypy (strict)"

@@ -13,6 +13,7 @@ from tests.web import LocalWeb
 from tests.web.archive import LocalArchive, PywbMissingError
 from tests.web.ia_api import IAServer
 from tests.web.memento import MementoArchive
+from tests.web.postgres import PostgresMissingError, PostgresServer
 
 
 @pytest.fixture(scope="session")
@@ -56,3 +57,22 @@ def memento_archive(local_archive: LocalArchive) -> Iterator[MementoArchive]:
         yield double
     finally:
         double.close()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server on loopback (`tests.web.postgres`); skipped without its binaries."""
+    try:
+        server = PostgresServer.start()
+    except PostgresMissingError as exc:
+        pytest.skip(str(exc))
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def pg_url(postgres: PostgresServer) -> str:
+    """The URL of a new, empty database on the test PostgreSQL server."""
+    return postgres.new_database()

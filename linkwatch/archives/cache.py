@@ -1,16 +1,15 @@
-"""The archive stage's memory in the SQLite store (tables of migration 0003)."""
+"""The archive stage's memory in the store (tables of migration 0003)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 
 from linkwatch.archives.lookup import CaptureFetch
 from linkwatch.archives.memento import Memento
 from linkwatch.compare.text import PageText
 from linkwatch.results import ArchiveResult, Fingerprint, from_dict, to_dict
-from linkwatch.store.db import fingerprint_from_row
+from linkwatch.store.db import Store, fingerprint_from_row
 
 
 def _iso(when: dt.datetime) -> str:
@@ -28,17 +27,13 @@ class StoreArchiveCache:
     everything it learned from the archives.
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.conn = store.conn
 
     def _write(self, sql: str, params: tuple[object, ...]) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            self.conn.execute(sql, params)
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+        with self.store.transaction() as conn:
+            conn.execute(sql, params)
 
     def get_lookup(self, archive: str, url: str, target: str, window: int) -> ArchiveResult | None:
         """A remembered lookup that has not expired."""
@@ -62,8 +57,11 @@ class StoreArchiveCache:
     ) -> None:
         """Remember a lookup until ``expires`` (None: forever)."""
         self._write(
-            "INSERT OR REPLACE INTO archive_lookups (archive, url, target, window_days, status,"
-            " result_json, looked_up_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO archive_lookups (archive, url, target, window_days, status,"
+            " result_json, looked_up_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (archive, url, target, window_days) DO UPDATE SET"
+            " status = excluded.status, result_json = excluded.result_json,"
+            " looked_up_at = excluded.looked_up_at, expires_at = excluded.expires_at",
             (
                 archive,
                 url,
@@ -110,9 +108,14 @@ class StoreArchiveCache:
         m = fetch.memento
         page = fetch.page
         self._write(
-            "INSERT OR REPLACE INTO archive_captures (raw_url, memento_json, http_status,"
+            "INSERT INTO archive_captures (raw_url, memento_json, http_status,"
             " content_type, payload_sha1, problem, title, headings_json, main_text, fetched_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (raw_url) DO UPDATE SET"
+            " memento_json = excluded.memento_json, http_status = excluded.http_status,"
+            " content_type = excluded.content_type, payload_sha1 = excluded.payload_sha1,"
+            " problem = excluded.problem, title = excluded.title,"
+            " headings_json = excluded.headings_json, main_text = excluded.main_text,"
+            " fetched_at = excluded.fetched_at",
             (
                 fetch.raw_url,
                 json.dumps(
@@ -156,8 +159,11 @@ class StoreArchiveCache:
         if changed_since_last_run:
             between = now
         self._write(
-            "INSERT OR REPLACE INTO drift (url, first_seen_changed, last_changed_between_runs,"
-            " updated_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO drift (url, first_seen_changed, last_changed_between_runs,"
+            " updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
+            " first_seen_changed = excluded.first_seen_changed,"
+            " last_changed_between_runs = excluded.last_changed_between_runs,"
+            " updated_at = excluded.updated_at",
             (url, first, between, now),
         )
         return first

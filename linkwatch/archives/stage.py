@@ -3,7 +3,7 @@
 :class:`ArchiveStage` fits :class:`linkwatch.check.ArchiveStage`: the run calls
 :meth:`ArchiveStage.check` for each distinct URL as soon as its live result is in, and
 the lookups run concurrently with the live checks still going. Everything learned is
-kept in the run's SQLite store (migration 0003): a rerun asks no archive about captures
+kept in the run's store (migration 0003): a rerun asks no archive about captures
 it already knows.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from types import TracebackType
 
 import httpx
@@ -35,7 +34,7 @@ from linkwatch.compare.text import PageText
 from linkwatch.records import Citation
 from linkwatch.results import ArchiveResult, ChangeResult, LiveResult
 from linkwatch.status import ALIVE_LIVE, ArchiveStatus, ChangeStatus
-from linkwatch.store.db import Store
+from linkwatch.store.db import DbTarget, Store
 
 StageAnswer = Mapping[str, tuple[ArchiveResult | None, ChangeResult | None]]
 
@@ -54,7 +53,7 @@ class ArchiveStage:
         self,
         options: ArchiveOptions,
         *,
-        db: Path | None = None,
+        db: DbTarget | None = None,
         citations: Sequence[Citation] = (),
         user_agent: str = DEFAULT_USER_AGENT,
         concurrency: int = 4,
@@ -83,7 +82,7 @@ class ArchiveStage:
         )
         if self._db is not None:
             self._store = Store(self._db, lock=False)
-            self.cache = StoreArchiveCache(self._store.conn)
+            self.cache = StoreArchiveCache(self._store)
         self.checker = ArchiveChecker(
             self.options, self._client, cache=self.cache, sleep=self._sleep
         )

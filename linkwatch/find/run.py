@@ -296,7 +296,7 @@ class Finder:
         )
         try:
             if store is not None:
-                self._cache = StoreArchiveCache(store.conn)
+                self._cache = StoreArchiveCache(store)
             if todo:
                 for archive in self.archives.archives:
                     session = ArchiveSession(archive, self.archives, client)

@@ -50,10 +50,10 @@ class Ledger:
         with self.store.transaction() as conn:
             cur = conn.execute(
                 "INSERT INTO preserve_requests (url, target, status, run_id, requested_at,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 (url, target, PreserveStatus.PENDING.value, run_id, now, now),
             )
-            return int(cur.lastrowid or 0)
+            return int(cur.fetchone()[0])
 
     def set_job(self, row_id: int, job_id: str) -> None:
         """Remember the target's job id, so a killed run can resume polling it."""

@@ -1,4 +1,9 @@
-"""The SQLite store: runs, per-URL history, checks, fingerprints and results between runs."""
+"""The store: runs, per-URL history, checks, fingerprints and results between runs.
+
+SQLite by default (:mod:`linkwatch.store.sqlite`), or a PostgreSQL database shared by many
+citations files and machines (:mod:`linkwatch.store.postgres`), behind one interface
+(:mod:`linkwatch.store.backend`).
+"""
 
 from __future__ import annotations
 

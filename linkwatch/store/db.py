@@ -1,33 +1,37 @@
-"""The SQLite store: runs, per-URL history, every check, fingerprints and results.
+"""The store: runs, per-URL history, every check, fingerprints and results.
 
-One file per citations list (by default ``.linkwatch.db`` beside it), in WAL
-mode so a reader (``linkwatch report``) never waits for a running check, and
-written in short transactions so a process killed at any moment leaves a
-consistent database. A run holds an exclusive lock file (``<db>.lock``, an
-``flock`` the kernel releases when the process dies) so two runs cannot write
-the same history at once.
+By default one SQLite file per citations list (``.linkwatch.db`` beside it,
+see :mod:`linkwatch.store.sqlite`); with a ``postgresql://`` URL one database
+shared by many citations files, runs and machines (:mod:`linkwatch.store.postgres`).
+The SQL here is written once for both. Writes are short transactions, so a
+process killed at any moment leaves a consistent database, and a run holds the
+lock that keeps two runs of one citations file apart.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import fcntl
 import json
-import os
-import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from linkwatch.errors import StoreError, StoreLockedError
+from linkwatch.errors import StoreError
 from linkwatch.results import CitationResult, Fingerprint, LiveResult, RunResult, from_dict, to_dict
-from linkwatch.store.history import UrlHistory, iso, utc_now
+from linkwatch.status import ALIVE_LIVE, LiveStatus
+from linkwatch.store.backend import Backend, Connection
+from linkwatch.store.history import ConfirmPolicy, UrlHistory, advance, iso, parse_iso, utc_now
 from linkwatch.store.migrations import load_migrations
 
 #: The default database file name, created beside the citations file.
 DEFAULT_DB_NAME = ".linkwatch.db"
+
+_ALIVE = frozenset(s.value for s in ALIVE_LIVE)
+
+#: Where a store lives: an SQLite file, or a ``postgresql://`` URL.
+DbTarget = Path | str
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -49,35 +53,59 @@ def default_db_path(citations_file: Path) -> Path:
     return Path(citations_file).resolve().parent / DEFAULT_DB_NAME
 
 
+def citations_scope(citations_file: Path | str) -> str:
+    """The identity of a citations file in a shared database: its absolute path."""
+    return str(Path(citations_file).resolve())
+
+
+def db_target(value: str | Path) -> DbTarget:
+    """``value`` as a store location: a ``postgresql://`` URL stays a string, else a path."""
+    from linkwatch.store.postgres import is_database_url
+
+    if isinstance(value, Path):
+        return value
+    return value if is_database_url(value) else Path(value).expanduser()
+
+
+def is_shared(target: DbTarget | None) -> bool:
+    """Whether ``target`` names a shared (PostgreSQL) database."""
+    return isinstance(target, str)
+
+
+def open_backend(target: DbTarget, *, lock: bool) -> Backend:
+    """The backend for ``target``: PostgreSQL for a URL, else SQLite (locked when ``lock``)."""
+    if isinstance(target, str):
+        from linkwatch.store.postgres import PostgresBackend
+
+        return PostgresBackend(target)
+    from linkwatch.store.sqlite import SQLiteBackend
+
+    return SQLiteBackend(target, lock=lock)
+
+
 class Store:
     """An open linkwatch database; use as a context manager or call :meth:`close`."""
 
-    def __init__(self, path: Path, *, lock: bool = True) -> None:
-        """Open (creating and migrating) the database at ``path``.
+    def __init__(self, target: DbTarget, *, lock: bool = True, scope: str = "") -> None:
+        """Open (creating and migrating) the database at ``target``.
 
-        With ``lock`` the store takes the run lock first and raises
-        :class:`StoreLockedError` when another run holds it.
+        ``scope`` is the identity of the citations file the caller works on
+        (:func:`citations_scope`); in a shared database it keeps each file's runs
+        apart. With ``lock`` the store takes the run lock first (of the SQLite
+        file; in a shared database, of ``scope``) and raises
+        :class:`linkwatch.errors.StoreLockedError` when another run holds it.
         """
-        self.path = Path(path)
-        self._lock_fd: int | None = None
-        if lock:
-            self._lock_fd = _take_lock(self.path)
+        self.backend = open_backend(db_target(target), lock=lock)
+        self.label = self.backend.label
+        self.scope = scope
+        self.conn: Connection = self.backend.conn
         try:
-            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
-        except sqlite3.Error as exc:
-            self._release_lock()
-            raise StoreError(f"{self.path}: cannot open database ({exc})") from exc
-        try:
-            self.conn.execute("PRAGMA busy_timeout = 10000")
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            # NORMAL keeps WAL consistent after a crash; only the last commits
-            # may be lost on power failure, never on a killed process.
-            self.conn.execute("PRAGMA synchronous = NORMAL")
-            self.conn.execute("PRAGMA foreign_keys = ON")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
+            self.backend.migrate(load_migrations(self.backend.dialect))
+            if lock:
+                self.backend.lock_run(scope)
+        except BaseException:
             self.close()
-            raise StoreError(f"{self.path}: not a usable linkwatch database ({exc})") from exc
+            raise
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -94,46 +122,25 @@ class Store:
 
     def close(self) -> None:
         """Close the connection and release the run lock."""
-        with contextlib.suppress(sqlite3.Error, AttributeError):
-            self.conn.close()
-        self._release_lock()
-
-    def _release_lock(self) -> None:
-        if self._lock_fd is not None:
-            with contextlib.suppress(OSError):
-                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
-                os.close(self._lock_fd)
-            self._lock_fd = None
+        with contextlib.suppress(AttributeError):
+            self.backend.close()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction (``BEGIN IMMEDIATE``), committed on success, rolled back on error."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
-
-    def _migrate(self) -> None:
-        migrations = load_migrations()
-        with self.transaction() as conn:
-            current = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            if current > len(migrations):
-                raise StoreError(
-                    f"{self.path}: database schema {current} is newer than this linkwatch"
-                    f" ({len(migrations)}); upgrade linkwatch"
-                )
-            for migration in migrations[current:]:
-                for statement in _statements(migration.sql):
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {migration.number}")
+    def transaction(self) -> Iterator[Connection]:
+        """A write transaction, committed on success, rolled back on error."""
+        with self.backend.transaction() as conn:
+            yield conn
 
     @property
     def schema_version(self) -> int:
         """The number of the last migration applied."""
-        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+        return self.backend.schema_version()
+
+    def _scope_filter(self) -> tuple[str, tuple[str, ...]]:
+        """The ``AND scope = ?`` that keeps a shared database's runs to this scope."""
+        if self.backend.shared and self.scope:
+            return " AND scope = ?", (self.scope,)
+        return "", ()
 
     # -- runs ----------------------------------------------------------------
 
@@ -141,20 +148,35 @@ class Store:
         """Record the start of a run and return its id.
 
         Runs left ``running`` by a process that died are marked ``interrupted``
-        first (the caller holds the lock, so they cannot still be running).
+        first (the caller holds the lock, so they cannot still be running; in a
+        shared database only this scope's runs).
         """
         now = utc_now()
         with self.transaction() as conn:
             # The sequence number keeps ids (and the report folders named after
             # them) in start order even for runs begun within the same second.
-            (seq,) = conn.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM runs").fetchone()
-            run_id = f"{now.strftime('%Y%m%dT%H%M%SZ')}-{int(seq):04d}"
-            conn.execute("UPDATE runs SET state = 'interrupted' WHERE state = 'running'")
-            conn.execute(
-                "INSERT INTO runs (id, started_at, citations_file, options_json)"
-                " VALUES (?, ?, ?, ?)",
-                (run_id, iso(now), citations_file, json.dumps(dict(options or {}), default=str)),
-            )
+            seq = self.backend.next_run_seq(conn)
+            run_id = f"{now.strftime('%Y%m%dT%H%M%SZ')}-{seq:04d}"
+            if self.backend.shared:
+                conn.execute(
+                    "UPDATE runs SET state = 'interrupted' WHERE state = 'running' AND scope = ?",
+                    (self.scope,),
+                )
+            else:
+                conn.execute("UPDATE runs SET state = 'interrupted' WHERE state = 'running'")
+            options_json = json.dumps(dict(options or {}), default=str)
+            if self.backend.run_order == "rowid":
+                conn.execute(
+                    "INSERT INTO runs (id, started_at, citations_file, options_json, scope)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (run_id, iso(now), citations_file, options_json, self.scope),
+                )
+            else:
+                conn.execute(
+                    "INSERT INTO runs (id, started_at, citations_file, options_json, scope,"
+                    f" {self.backend.run_order}) VALUES (?, ?, ?, ?, ?, ?)",
+                    (run_id, iso(now), citations_file, options_json, self.scope, seq),
+                )
         return run_id
 
     def started_at(self, run_id: str) -> str:
@@ -167,7 +189,7 @@ class Store:
     ) -> int:
         """Store one live check (and its fingerprint) as soon as it is made; returns its id."""
         with self.transaction() as conn:
-            return _insert_check(conn, run_id, live, etag, last_modified)
+            return insert_check(conn, run_id, live, etag=etag, last_modified=last_modified)
 
     def record_checks(self, run_id: str, checks: Iterable[tuple[LiveResult, str, str]]) -> None:
         """Store several live checks ``(result, etag, last_modified)`` in one transaction.
@@ -177,14 +199,24 @@ class Store:
         """
         with self.transaction() as conn:
             for live, etag, last_modified in checks:
-                _insert_check(conn, run_id, live, etag, last_modified)
+                insert_check(conn, run_id, live, etag=etag, last_modified=last_modified)
 
-    def finish_run(self, run: RunResult, histories: Iterable[UrlHistory] = ()) -> None:
+    def finish_run(
+        self,
+        run: RunResult,
+        histories: Iterable[UrlHistory] = (),
+        *,
+        policy: ConfirmPolicy | None = None,
+    ) -> None:
         """Store a run's results and, unless it was inconclusive, advance the URL histories.
 
         Everything is written in one transaction: a run is either finished
         with all its results and history, or still ``running`` (then
-        ``interrupted``) with its checks only.
+        ``interrupted``) with its checks only. With ``policy`` each history is
+        taken as this run's step (its last check's status, time and validators)
+        and applied again to the row as it stands now, under a row lock: another
+        run that advanced the same URL meanwhile (in a shared database) keeps its
+        step, and none is counted twice.
         """
         state = "complete" if run.complete else "interrupted"
         if run.inconclusive:
@@ -209,63 +241,112 @@ class Store:
                 # held all at once beside the run (some 115 MB at 100,000 citations).
                 (_result_row(run.run_id, i, r) for i, r in enumerate(run.results)),
             )
-            if not run.inconclusive:
-                conn.executemany(
-                    "INSERT INTO urls (url, first_seen, last_checked, last_status, last_success,"
-                    " failing_since, consecutive_failures, counted_failures,"
-                    " last_counted_failure, confirmed_dead, etag, last_modified)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT(url) DO UPDATE SET last_checked = excluded.last_checked,"
-                    " last_status = excluded.last_status, last_success = excluded.last_success,"
-                    " failing_since = excluded.failing_since,"
-                    " consecutive_failures = excluded.consecutive_failures,"
-                    " counted_failures = excluded.counted_failures,"
-                    " last_counted_failure = excluded.last_counted_failure,"
-                    " confirmed_dead = excluded.confirmed_dead, etag = excluded.etag,"
-                    " last_modified = excluded.last_modified",
-                    [
-                        (
-                            h.url,
-                            h.first_seen,
-                            h.last_checked,
-                            h.last_status,
-                            h.last_success,
-                            h.failing_since,
-                            h.consecutive_failures,
-                            h.counted_failures,
-                            h.last_counted_failure,
-                            int(h.confirmed_dead),
-                            h.etag,
-                            h.last_modified,
-                        )
-                        for h in histories
-                    ],
+            if run.inconclusive:
+                return
+            steps = sorted(histories, key=lambda h: h.url)
+            if policy is not None and steps:
+                steps = self._reapply(conn, steps, policy)
+            conn.executemany(
+                "INSERT INTO urls (url, first_seen, last_checked, last_status, last_success,"
+                " failing_since, consecutive_failures, counted_failures,"
+                " last_counted_failure, confirmed_dead, etag, last_modified)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(url) DO UPDATE SET last_checked = excluded.last_checked,"
+                " last_status = excluded.last_status, last_success = excluded.last_success,"
+                " failing_since = excluded.failing_since,"
+                " consecutive_failures = excluded.consecutive_failures,"
+                " counted_failures = excluded.counted_failures,"
+                " last_counted_failure = excluded.last_counted_failure,"
+                " confirmed_dead = excluded.confirmed_dead, etag = excluded.etag,"
+                " last_modified = excluded.last_modified",
+                [
+                    (
+                        h.url,
+                        h.first_seen,
+                        h.last_checked,
+                        h.last_status,
+                        h.last_success,
+                        h.failing_since,
+                        h.consecutive_failures,
+                        h.counted_failures,
+                        h.last_counted_failure,
+                        int(h.confirmed_dead),
+                        h.etag,
+                        h.last_modified,
+                    )
+                    for h in steps
+                ],
+            )
+
+    def _reapply(
+        self, conn: Connection, steps: list[UrlHistory], policy: ConfirmPolicy
+    ) -> list[UrlHistory]:
+        """Each step applied to its URL's row as stored now (rows locked, in URL order)."""
+        # A row for every URL first, so a URL new to two concurrent runs is
+        # locked like any other instead of being inserted twice from nothing.
+        conn.executemany(
+            "INSERT INTO urls (url, first_seen) VALUES (?, ?) ON CONFLICT(url) DO NOTHING",
+            [(h.url, h.first_seen) for h in steps],
+        )
+        current = self._histories(conn, [h.url for h in steps], lock=True)
+        out = []
+        for h in steps:
+            at = parse_iso(h.last_checked)
+            try:
+                status = LiveStatus(h.last_status)
+            except ValueError:
+                status = None
+            if at is None or status is None:
+                out.append(h)
+                continue
+            now = current.get(h.url)
+            stored_at = parse_iso(now.last_checked) if now is not None else None
+            if now is not None and stored_at is not None and stored_at > at:
+                # Another run stored a later check first. A later success is newer
+                # evidence than this run's step; anything else takes the step as of then.
+                if now.last_status in _ALIVE:
+                    out.append(now)
+                    continue
+                at = stored_at
+            out.append(
+                advance(
+                    now,
+                    h.url,
+                    status,
+                    at,
+                    policy,
+                    etag=h.etag,
+                    last_modified=h.last_modified,
                 )
+            )
+        return out
 
     def load_run(self, run_id: str | None = None) -> RunResult:
         """The stored run ``run_id`` (a unique prefix is enough), or the latest finished run.
 
         Raises :class:`StoreError` when there is no such run.
         """
+        where, params = self._scope_filter()
         if run_id is None:
             row = self.conn.execute(
-                "SELECT * FROM runs WHERE state IN ('complete', 'inconclusive')"
-                " ORDER BY started_at DESC, rowid DESC LIMIT 1"
+                f"SELECT * FROM runs WHERE state IN ('complete', 'inconclusive'){where}"
+                f" ORDER BY started_at DESC, {self.backend.run_order} DESC LIMIT 1",
+                params,
             ).fetchone()
             if row is None:
-                raise StoreError(f"{self.path}: no finished run stored yet")
+                raise StoreError(f"{self.label}: no finished run stored yet")
         else:
             rows = self.conn.execute(
-                "SELECT * FROM runs WHERE id = ? OR id LIKE ? ORDER BY id",
-                (run_id, run_id.replace("%", "").replace("_", "") + "%"),
+                f"SELECT * FROM runs WHERE (id = ? OR id LIKE ?){where} ORDER BY id",
+                (run_id, run_id.replace("%", "").replace("_", "") + "%", *params),
             ).fetchall()
             exact = [r for r in rows if r[0] == run_id]
             if exact:
                 rows = exact
             if not rows:
-                raise StoreError(f"{self.path}: no run {run_id!r}")
+                raise StoreError(f"{self.label}: no run {run_id!r}")
             if len(rows) > 1:
-                raise StoreError(f"{self.path}: run id {run_id!r} is ambiguous ({len(rows)} runs)")
+                raise StoreError(f"{self.label}: run id {run_id!r} is ambiguous ({len(rows)} runs)")
             row = rows[0]
         cols = [d[0] for d in self.conn.execute("SELECT * FROM runs LIMIT 0").description]
         run = dict(zip(cols, row, strict=True))
@@ -288,16 +369,21 @@ class Store:
         )
 
     def list_runs(self) -> list[RunSummary]:
-        """Every stored run, oldest first, with verdict counts."""
+        """Every stored run (in a shared database: of this scope, when set), oldest first."""
+        where, params = self._scope_filter()
         counts: dict[str, dict[str, int]] = {}
         for run_id, verdict, n in self.conn.execute(
-            "SELECT run_id, verdict, COUNT(*) FROM results GROUP BY run_id, verdict"
+            "SELECT run_id, verdict, COUNT(*) FROM results"
+            + (" WHERE run_id IN (SELECT id FROM runs WHERE scope = ?)" if where else "")
+            + " GROUP BY run_id, verdict",
+            params,
         ):
             counts.setdefault(run_id, {})[verdict] = int(n)
         out = []
         for run_id, started, finished, cfile, state in self.conn.execute(
             "SELECT id, started_at, finished_at, citations_file, state FROM runs"
-            " ORDER BY started_at, rowid"
+            f" WHERE 1 = 1{where} ORDER BY started_at, {self.backend.run_order}",
+            params,
         ):
             verdicts = counts.get(run_id, {})
             out.append(
@@ -317,15 +403,21 @@ class Store:
 
     def url_history(self, urls: Iterable[str]) -> dict[str, UrlHistory]:
         """The stored history of each of ``urls`` that has one."""
-        wanted = list(dict.fromkeys(urls))
+        return self._histories(self.conn, urls)
+
+    def _histories(
+        self, conn: Connection, urls: Iterable[str], *, lock: bool = False
+    ) -> dict[str, UrlHistory]:
+        wanted = sorted(set(urls)) if lock else list(dict.fromkeys(urls))
+        suffix = f" ORDER BY url{self.backend.for_update}" if lock else ""
         out: dict[str, UrlHistory] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(
+            for row in conn.execute(
                 "SELECT url, first_seen, last_checked, last_status, last_success, failing_since,"
                 " consecutive_failures, counted_failures, last_counted_failure, confirmed_dead,"
-                f" etag, last_modified FROM urls WHERE url IN ({marks})",
+                f" etag, last_modified FROM urls WHERE url IN ({marks}){suffix}",
                 chunk,
             ):
                 h = UrlHistory(
@@ -402,53 +494,14 @@ def _result_row(run_id: str, position: int, r: CitationResult) -> tuple[Any, ...
     )
 
 
-def _statements(sql: str) -> list[str]:
-    """Split a migration script into statements (``executescript`` would commit early)."""
-    out: list[str] = []
-    buf = ""
-    for line in sql.splitlines(keepends=True):
-        buf += line
-        if sqlite3.complete_statement(buf):
-            if buf.strip():
-                out.append(buf)
-            buf = ""
-    if buf.strip() and not all(
-        ln.strip().startswith("--") or not ln.strip() for ln in buf.splitlines()
-    ):
-        raise StoreError(f"incomplete SQL statement in a store migration: {buf.strip()[:60]}")
-    return out
-
-
-def _take_lock(db_path: Path) -> int:
-    lock_path = db_path.with_name(db_path.name + ".lock")
-    try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise StoreError(f"{db_path}: cannot create lock file ({exc.strerror or exc})") from exc
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError as exc:
-        holder = ""
-        with contextlib.suppress(OSError, ValueError):
-            holder = os.pread(fd, 32, 0).decode().strip()
-        os.close(fd)
-        who = f" (pid {holder})" if holder else ""
-        raise StoreLockedError(
-            f"{db_path}: another linkwatch run is using this database{who}; wait for it to"
-            " finish or choose another with --db"
-        ) from exc
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-    return fd
-
-
-def _insert_check(
-    conn: sqlite3.Connection, run_id: str, live: LiveResult, etag: str, last_modified: str
+def insert_check(
+    conn: Connection, run_id: str, live: LiveResult, *, etag: str = "", last_modified: str = ""
 ) -> int:
-    """Insert one check row and its fingerprint row; returns the check's id."""
+    """Insert one live check and its fingerprint inside the caller's transaction; returns its id."""
     cur = conn.execute(
         "INSERT INTO checks (run_id, url, checked_at, status, http_status, final_url,"
-        " reason, etag, last_modified, live_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " reason, etag, last_modified, live_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " RETURNING id",
         (
             run_id,
             live.url,
@@ -462,7 +515,7 @@ def _insert_check(
             json.dumps(to_dict(live), ensure_ascii=False),
         ),
     )
-    check_id = int(cur.lastrowid or 0)
+    check_id = int(cur.fetchone()[0])
     fp = live.fingerprint
     if fp is not None:
         conn.execute(

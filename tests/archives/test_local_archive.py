@@ -168,7 +168,7 @@ def test_rerun_makes_no_archive_request_for_known_captures(
         return [await checker.check(p.url, _target(p.citation_date)) for p in pages]
 
     with Store(tmp_path / "lw.db") as store:
-        cache = StoreArchiveCache(store.conn)
+        cache = StoreArchiveCache(store)
         local_archive.clear_requests()
         first = run_checker((local_config(local_archive.root),), body, cache=cache)
         first_requests = len(local_archive.requests())

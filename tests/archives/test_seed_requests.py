@@ -75,7 +75,7 @@ def test_seed_first_run_and_rerun_request_counts(
             return out
 
     with Store(tmp_path / "seed.db") as store:
-        cache = StoreArchiveCache(store.conn)
+        cache = StoreArchiveCache(store)
         ia_api.clear_requests()
         first = asyncio.run(one_run(cache))
         first_requests = [r.path for r in ia_api.requests()]

@@ -1,0 +1,3 @@
+-- How runs begun within one second are ordered. SQLite orders them by rowid, so
+-- this step is empty here; PostgreSQL has no rowid and adds a numbered column
+-- (migrations/postgresql/0005_run_order.sql).
