@@ -18,11 +18,10 @@ from typing import Any
 from linkwatch.archives.config import ArchiveOptions
 from linkwatch.live import Checked, LiveRun, Previous
 from linkwatch.live.options import LiveOptions
-from linkwatch.live.outcome import host_of, looks_like_outage, not_checked
+from linkwatch.live.outcome import combine_parts, host_of
 from linkwatch.live.workers import shard
 from linkwatch.records import Citation
 from linkwatch.results import Fingerprint, from_dict, to_dict
-from linkwatch.status import LiveStatus
 
 #: URLs per job when not told otherwise: large enough that a job's fixed cost
 #: (a connection, one transaction) is small beside its checks, small enough that a
@@ -144,27 +143,6 @@ def combine(
     outcomes: Sequence[ShardOutcome],
 ) -> LiveRun:
     """The run's live outcome from every shard's: the outage judged over all hosts at once."""
-    answered = frozenset().union(*(o.answered for o in outcomes))
-    net_failed = frozenset().union(*(o.net_failed for o in outcomes)) - answered
-    early = next((o.outage for o in outcomes if o.outage), "")
-    outage = ""
-    if early and not answered:
-        outage = early
-    elif looks_like_outage(net_failed, answered, options.outage_fraction):
-        outage = (
-            f"the network looks down: {len(net_failed)} of"
-            f" {len(net_failed | answered)} hosts failed at DNS or connect level"
-        )
-    for url in urls:
-        checked = results.get(url)
-        if checked is None or (outage and checked.live.status is LiveStatus.NOT_CHECKED):
-            results[url] = Checked(not_checked(url, outage or "the run stopped"))
-    return LiveRun(
-        results=results,
-        outage=outage,
-        hosts=len({host_of(u, options) for u in urls}),
-        network_failed_hosts=len(net_failed),
-        answered_hosts=answered,
-        net_failed_hosts=net_failed,
-        workers=len(outcomes),
-    )
+    return combine_parts(urls, options, results, outcomes)
+
+

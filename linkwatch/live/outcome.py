@@ -5,7 +5,8 @@ small rules both the in-process stage (:mod:`linkwatch.live.run`) and the worker
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Set
+from collections.abc import Callable, Sequence, Set
+from typing import Protocol
 
 from linkwatch.compare.text import PageText
 from linkwatch.live.options import LiveOptions
@@ -56,6 +57,51 @@ class LiveRun:
 
 
 OnResult = Callable[[Checked], None]
+
+
+class PartOutcome(Protocol):
+    """What one part of a run (a worker process, a fleet shard) saw of the network."""
+
+    @property
+    def outage(self) -> str: ...
+    @property
+    def answered(self) -> frozenset[str]: ...
+    @property
+    def net_failed(self) -> frozenset[str]: ...
+
+
+def combine_parts(
+    urls: Sequence[str],
+    options: LiveOptions,
+    results: dict[str, Checked],
+    parts: Sequence[PartOutcome],
+) -> LiveRun:
+    """The run's live outcome from its parts': the outage is judged over all hosts at once,
+    and a URL no part finished is ``not-checked``."""
+    answered = frozenset().union(*(p.answered for p in parts))
+    net_failed = frozenset().union(*(p.net_failed for p in parts)) - answered
+    early = next((p.outage for p in parts if p.outage), "")
+    outage = ""
+    if early and not answered:
+        outage = early
+    elif looks_like_outage(net_failed, answered, options.outage_fraction):
+        outage = (
+            f"the network looks down: {len(net_failed)} of"
+            f" {len(net_failed | answered)} hosts failed at DNS or connect level"
+        )
+    for url in urls:
+        checked = results.get(url)
+        if checked is None or (outage and checked.live.status is LiveStatus.NOT_CHECKED):
+            results[url] = Checked(not_checked(url, outage or "the run stopped"))
+    return LiveRun(
+        results=results,
+        outage=outage,
+        hosts=len({host_of(u, options) for u in urls}),
+        network_failed_hosts=len(net_failed),
+        answered_hosts=answered,
+        net_failed_hosts=net_failed,
+        workers=len(parts),
+    )
 
 
 def host_of(url: str, options: LiveOptions) -> str:

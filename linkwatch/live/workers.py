@@ -27,12 +27,10 @@ from linkwatch.live.outcome import (
     LiveRun,
     OnResult,
     Previous,
+    combine_parts,
     host_of,
-    looks_like_outage,
-    not_checked,
 )
 from linkwatch.live.run import check_here
-from linkwatch.status import LiveStatus
 
 #: Below this many URLs a second process costs more to start than it saves.
 MIN_URLS_TO_SHARD = 200
@@ -158,34 +156,7 @@ async def check_sharded(
             await asyncio.to_thread(started.join)
         for conn in conns:
             conn.close()
-    return _combine(urls, options, results, list(done.values()))
-
-
-def _combine(
-    urls: Sequence[str], options: LiveOptions, results: dict[str, Checked], done: list[_Done]
-) -> LiveRun:
-    answered = frozenset().union(*(d.answered for d in done))
-    net_failed = frozenset().union(*(d.net_failed for d in done)) - answered
-    early = next((d.outage for d in done if d.outage), "")
-    outage = ""
-    if early and not answered:
-        outage = early
-    elif looks_like_outage(net_failed, answered, options.outage_fraction):
-        outage = (
-            f"the network looks down: {len(net_failed)} of"
-            f" {len(net_failed | answered)} hosts failed at DNS or connect level"
-        )
-    for url in urls:
-        checked = results.get(url)
-        if checked is None or (outage and checked.live.status is LiveStatus.NOT_CHECKED):
-            results[url] = Checked(not_checked(url, outage or "the run stopped"))
-    return LiveRun(
-        results=results,
-        outage=outage,
-        hosts=len({host_of(u, options) for u in urls}),
-        network_failed_hosts=len(net_failed),
-        workers=len(done),
-    )
+    return combine_parts(urls, options, results, list(done.values()))
 
 
 def _worker_main(
