@@ -407,7 +407,7 @@ def read_pdf(raw: bytes, name: str) -> Document:
         lowest_body = min(
             (b.lines[-1].y0 for b in boxes if b.size >= body * 0.95), default=page.height
         )
-        for box in boxes:
+        for i, box in enumerate(boxes):
             if (
                 body
                 and box.size < body * 0.92
@@ -417,7 +417,7 @@ def read_pdf(raw: bytes, name: str) -> Document:
                 notes.append(box)
                 continue
             text = box.text.strip()
-            if _is_heading(box, text, body, boxes):
+            if _is_heading(box, text, body, boxes, boxes[i + 1 : i + 2]):
                 _flush(builder, pending)
                 pending = _Text()
                 builder.heading_line(text)
@@ -468,13 +468,19 @@ def _starts_note(text: str, previous: str) -> bool:
     return int(number.group(1)) in (int(label) + 1, 1)
 
 
-def _is_heading(box: _Box, text: str, body: float, boxes: list[_Box]) -> bool:
-    """Large short text, or a bold notes title alone on its row (not a table's header cell)."""
+def _is_heading(box: _Box, text: str, body: float, boxes: list[_Box], after: list[_Box]) -> bool:
+    """Large short text, or a notes title alone on its row (not a table's header cell) that is
+    bold, or plain and followed by a labelled note or the page's end (a report converted from
+    plain text sets "Notes" as an ordinary line, as the text reader accepts it)."""
     if len(text) > 200 or len(box.lines) > 3:
         return False
     if body and box.size >= body * 1.15:
         return True
-    if not NOTES_HEADING_RE.match(text) or not all(line.bold for line in box.lines):
+    if not NOTES_HEADING_RE.match(text):
+        return False
+    if not all(line.bold for line in box.lines) and not (
+        len(box.lines) == 1 and (not after or _LIST_LABEL.match(after[0].lines[0].text))
+    ):
         return False
     top, bottom = box.lines[0].y1, box.lines[-1].y0
     return not any(

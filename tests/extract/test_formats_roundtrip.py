@@ -136,3 +136,26 @@ def test_the_pdf_gives_pages_and_the_docx_keeps_footnote_numbers(
         assert all(", p. " in c.location for c in extract_file(converted[key]).citations)
     docx = extract_file(converted["docx"]).citations
     assert [c.location for c in docx if c.source == "Reuters"] == ["Footnotes [1]"]
+
+
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seed"
+SEED_REPORT = SEED / "china-brief-v24-i5-xinjiang-labor-transfers.txt"
+
+
+@pytest.mark.skipif(not SEED_REPORT.is_file(), reason=f"the seed report is not at {SEED_REPORT}")
+def test_the_seed_report_as_word_and_pdf_yields_its_text_citations(tmp_path: Path) -> None:
+    # A plain-text report sets "Notes" as an ordinary line: converted, it stays one, and the
+    # notes under it must still be read as notes.
+    docx, html, pdf = tmp_path / "seed.docx", tmp_path / "seed.html", tmp_path / "seed.pdf"
+    subprocess.run(["pandoc", "-f", "markdown", str(SEED_REPORT), "-o", str(docx)], check=True)
+    standalone = ["pandoc", "-f", "markdown", "-s", "--metadata", "pagetitle=Seed"]
+    subprocess.run([*standalone, str(SEED_REPORT), "-o", str(html)], check=True)
+    _print(html, pdf, tmp_path)
+
+    def rows(path: Path) -> list[tuple[str, str, str, str, str]]:
+        return [(c.kind, c.source, c.date, c.url, c.doi) for c in extract_file(path).citations]
+
+    wanted = rows(SEED_REPORT)
+    assert len(wanted) == 69
+    assert rows(docx) == wanted
+    assert rows(pdf) == wanted
