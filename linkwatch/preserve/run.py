@@ -31,7 +31,7 @@ from linkwatch.preserve.warc import WarcArchiver, WarcOptions
 from linkwatch.preserve.writeback import WriteBack, write_back
 from linkwatch.records import read_citations
 from linkwatch.results import CitationResult, RunResult
-from linkwatch.status import ArchiveStatus, Verdict
+from linkwatch.status import ArchiveStatus, LiveStatus, Verdict
 from linkwatch.store.db import Store
 
 logger = logging.getLogger(__name__)
@@ -109,6 +109,10 @@ def citation_url(result: CitationResult) -> str:
     return ""
 
 
+def _invalid(result: CitationResult) -> bool:
+    return result.live is not None and result.live.status is LiveStatus.INVALID_URL
+
+
 def select(
     run: RunResult, verdicts: frozenset[Verdict], ids: Sequence[str] = ()
 ) -> list[Candidate]:
@@ -122,11 +126,18 @@ def select(
             raise InputError(f"--ids: no citation {cid!r} in run {run.run_id}")
         if not citation_url(known[cid]):
             raise InputError(f"--ids: citation {cid!r} has no URL to preserve")
+        if _invalid(known[cid]):
+            live = known[cid].live
+            raise InputError(
+                f"--ids: citation {cid!r} has an invalid URL"
+                f" ({live.reason if live else 'invalid-url'}): correct it first"
+            )
     by_url: dict[str, list[str]] = {}
     why: dict[str, str] = {}
     for r in run.results:
         url = citation_url(r)
-        if not url:
+        # No archive can capture a URL that cannot be requested (``--only all`` included).
+        if not url or _invalid(r):
             continue
         if r.verdict in verdicts:
             reason = _WHY.get(r.verdict, f"{r.verdict.value}: chosen with --only")

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 from linkwatch.cli import app
 from linkwatch.errors import ExitCode, InputError
 from linkwatch.preserve.run import DEFAULT_VERDICTS, select
-from linkwatch.records import read_citations
-from linkwatch.results import RunResult
-from linkwatch.status import Verdict
+from linkwatch.records import Citation, read_citations
+from linkwatch.results import CitationResult, LiveResult, RunResult
+from linkwatch.status import LiveStatus, Verdict
 from tests.preserve.runs import CHECK_CAPTURE, result, store_run
 from tests.web import LocalArchive, LocalWeb
 
@@ -55,6 +55,22 @@ def test_selection_rejects_an_unknown_id_and_one_without_url() -> None:
         select(run, DEFAULT_VERDICTS, ("zz",))
     with pytest.raises(InputError, match="'f' has no URL"):
         select(run, DEFAULT_VERDICTS, ("f",))
+
+
+def test_selection_leaves_out_invalid_urls_even_with_all_verdicts() -> None:
+    bad = CitationResult(
+        Citation(id="p", url="http://127.0.0.1:99999/news/", source="Test source"),
+        Verdict.UNVERIFIABLE,
+        live=LiveResult(
+            "http://127.0.0.1:99999/news/",
+            LiveStatus.INVALID_URL,
+            reason="port 99999 is out of range",
+        ),
+    )
+    run = _run(result("a", "https://a.example/1", Verdict.HEALTHY), bad)
+    assert [c.url for c in select(run, frozenset(Verdict))] == ["https://a.example/1"]
+    with pytest.raises(InputError, match=r"'p' has an invalid URL \(port 99999 is out of range\)"):
+        select(run, DEFAULT_VERDICTS, ("p",))
 
 
 def _rows(db: Path) -> list[tuple[str, str, str]]:
