@@ -239,7 +239,7 @@ def run_check(
         async def run() -> RunResult:
             stop = asyncio.Event()
             if handle_signals:
-                _stop_on_signals(stop)
+                stop_on_signals(stop)
             if archive_stage is not None or not options.archives.enabled:
                 return await check_citations(
                     citations,
@@ -287,7 +287,7 @@ async def check_citations(
     ``live_check`` replaces the live stage (and then stores the checks itself);
     ``run_id`` continues a stored run instead of beginning a new one.
     """
-    run_id = run_id or store.begin_run(citations_file, _options_record(options))
+    run_id = run_id or store.begin_run(citations_file, options_record(options))
     prefixes = tuple(a.replay_root for a in options.archives.archives)
     keys = {c.id: live_key(c, prefixes) for c in citations}
     truncated = {c.id for c in citations if cited_original(c, prefixes) == ""}
@@ -490,7 +490,7 @@ def _not_checked_objects(
     return archive, change
 
 
-def _stop_on_signals(stop: asyncio.Event) -> None:
+def stop_on_signals(stop: asyncio.Event) -> None:
     """Set ``stop`` on the first SIGINT or SIGTERM, then give both signals back their defaults."""
     loop = asyncio.get_running_loop()
     signals = (signal.SIGINT, signal.SIGTERM)
@@ -607,6 +607,6 @@ def _with_history(live: LiveResult, h: UrlHistory | None, confirm_now: bool) -> 
     )
 
 
-def _options_record(options: CheckOptions) -> dict[str, object]:
+def options_record(options: CheckOptions) -> dict[str, object]:
     """The options of a run as stored with it."""
     return dataclasses.asdict(options)

@@ -31,10 +31,10 @@ from linkwatch.check import (
     ArchiveAnswer,
     CheckOptions,
     Progress,
-    _options_record,
-    _stop_on_signals,
     check_citations,
     live_key,
+    options_record,
+    stop_on_signals,
 )
 from linkwatch.client import run_async
 from linkwatch.compare.text import PageText
@@ -97,12 +97,12 @@ def run_distributed(
         if run_id is not None:
             logger.warning("resuming run %s: shards already done are not checked again", run_id)
         else:
-            run_id = store.begin_run(str(citations_file), _options_record(options))
+            run_id = store.begin_run(str(citations_file), options_record(options))
 
         async def run() -> RunResult:
             stop = asyncio.Event()
             if handle_signals:
-                _stop_on_signals(stop)
+                stop_on_signals(stop)
             async with Fleet(db_url, store, citations, options, digest, run_id) as fleet:
                 done = await check_citations(
                     citations,
@@ -125,7 +125,7 @@ def run_distributed(
 def input_digest(citations_file: Path, options: CheckOptions) -> str:
     """A digest of what a run was asked: the citations file's bytes and the options."""
     h = hashlib.sha256(Path(citations_file).read_bytes())
-    h.update(json.dumps(_options_record(options), sort_keys=True, default=str).encode())
+    h.update(json.dumps(options_record(options), sort_keys=True, default=str).encode())
     return h.hexdigest()
 
 
