@@ -23,6 +23,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from linkwatch.errors import CitationsFileError
 from linkwatch.fsutil import atomic_write_bytes
@@ -93,6 +94,22 @@ class Citation:
         """The record as a CSV row keyed by :data:`COLUMNS`."""
         return {name: getattr(self, name) for name in COLUMNS}
 
+
+#: Columns whose values repeat from citation to citation (a file holds each value once).
+_REPEATING: frozenset[str] = frozenset(
+    {
+        "report",
+        "kind",
+        "source",
+        "author",
+        "date",
+        "accessed",
+        "archived_at",
+        "published",
+        "location",
+        "flags",
+    }
+)
 
 #: The values of ``kind``.
 KINDS: frozenset[str] = frozenset({"inline", "note", "caption"})
@@ -209,37 +226,124 @@ def read_table(path: Path) -> tuple[str, CsvDialect]:
     UTF-16 with a byte-order mark, or is not text at all.
     """
     path = Path(path)
+    with _opened(path) as handle:
+        raw = handle.read()
+    return decode_table(path, raw)
+
+
+@contextlib.contextmanager
+def _opened(path: Path) -> Iterator[BinaryIO]:
+    """``path`` open for reading bytes; :class:`CitationsFileError` says why it cannot be."""
     try:
-        raw = path.read_bytes()
+        handle = path.open("rb")
     except FileNotFoundError as exc:
         raise CitationsFileError(f"{path}: no such file") from exc
     except IsADirectoryError as exc:
         raise CitationsFileError(f"{path}: is a directory, not a citations file") from exc
     except OSError as exc:
         raise CitationsFileError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    return decode_table(path, raw)
+    with handle:
+        try:
+            yield handle
+        except OSError as exc:
+            raise CitationsFileError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+
+
+def _encoding_of(start: bytes) -> tuple[str, bool]:
+    """The encoding named by the byte-order mark ``start`` begins with, and whether it has one."""
+    for mark, name in _BOMS:
+        if start.startswith(mark):
+            return name, True
+    return "utf-8", False
+
+
+def _not_text(
+    path: Path, encoding: str, exc: UnicodeDecodeError, offset: int
+) -> CitationsFileError:
+    at = offset + exc.start
+    return CitationsFileError(
+        f"{path}: not UTF-8 text (byte {at}); save it as CSV UTF-8 or Unicode Text"
+        if encoding == "utf-8"
+        else f"{path}: not {encoding.upper()} text (byte {at})"
+    )
 
 
 def decode_table(path: Path, raw: bytes) -> tuple[str, CsvDialect]:
     """:func:`read_table` on bytes already read (``path`` names the file in errors)."""
-    encoding, bom = "utf-8", False
-    for mark, name in _BOMS:
-        if raw.startswith(mark):
-            encoding, bom, raw = name, True, raw[len(mark) :]
-            break
+    encoding, bom = _encoding_of(raw)
+    if bom:
+        raw = raw[len(next(m for m, name in _BOMS if name == encoding)) :]
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise CitationsFileError(
-            f"{path}: not UTF-8 text (byte {exc.start}); save it as CSV UTF-8 or Unicode Text"
-            if encoding == "utf-8"
-            else f"{path}: not {encoding.upper()} text (byte {exc.start})"
-        ) from exc
+        raise _not_text(path, encoding, exc, 0) from exc
     if len(_STRAY_CONTROL.findall(text)) > len(text) * _BINARY_SHARE:
         raise CitationsFileError(f"{path}: a binary file, not a citations file")
-    first = text.split("\n", 1)[0]
-    newline = "\r\n" if first.endswith("\r") else "\n"
-    return text, CsvDialect(_delimiter(first), encoding, bom, newline)
+    return text, _dialect(text.split("\n", 1)[0], encoding, bom)
+
+
+def _dialect(first_line: str, encoding: str, bom: bool) -> CsvDialect:
+    newline = "\r\n" if first_line.endswith("\r") else "\n"
+    return CsvDialect(_delimiter(first_line), encoding, bom, newline)
+
+
+#: Bytes read at a time when a citations file is scanned.
+_BLOCK = 1 << 16
+
+
+def scan_table(path: Path) -> CsvDialect:
+    """The dialect of a citations file, which is checked to be text throughout.
+
+    The same checks and errors as :func:`read_table`, made block by block: the file is
+    never held whole (a citations file of 100,000 rows is some 12 MB, and its text four
+    bytes a character once one non-Latin-1 character is in it).
+    """
+    path = Path(path)
+    with _opened(path) as handle:
+        block = handle.read(_BLOCK)
+        encoding, bom = _encoding_of(block)
+        if bom:
+            block = block[len(next(m for m, name in _BOMS if name == encoding)) :]
+        decoder = codecs.getincrementaldecoder(encoding)()
+        fed = controls = chars = 0
+        first: list[str] = []
+        first_done = False
+        while True:
+            final = not block
+            held = len(decoder.getstate()[0])
+            try:
+                text = decoder.decode(block, final)
+            except UnicodeDecodeError as exc:
+                raise _not_text(path, encoding, exc, fed - held) from exc
+            fed += len(block)
+            if not first_done:
+                line, newline, _ = text.partition("\n")
+                first.append(line)
+                first_done = bool(newline)
+            controls += len(_STRAY_CONTROL.findall(text))
+            chars += len(text)
+            if final:
+                break
+            block = handle.read(_BLOCK)
+    if controls > chars * _BINARY_SHARE:
+        raise CitationsFileError(f"{path}: a binary file, not a citations file")
+    return _dialect("".join(first), encoding, bom)
+
+
+@contextlib.contextmanager
+def _text_of(path: Path, dialect: CsvDialect) -> Iterator[io.TextIOWrapper]:
+    """The text of a file :func:`scan_table` found to be ``dialect``, read as a stream."""
+    with _opened(path) as handle:
+        if dialect.bom:
+            handle.read(len(next(m for m, name in _BOMS if name == dialect.encoding)))
+        text = io.TextIOWrapper(handle, encoding=dialect.encoding, newline="")
+        try:
+            yield text
+        except UnicodeDecodeError as exc:
+            # Only when the file changed after it was scanned.
+            raise _not_text(path, dialect.encoding, exc, 0) from exc
+        finally:
+            text.detach()
 
 
 def _delimiter(header: str) -> str:
@@ -276,13 +380,14 @@ def read_citations_file(path: Path, *, strict: bool = False) -> CitationsFile:
     ``YYYY-MM-DD``.
     """
     path = Path(path)
-    text, dialect = read_table(path)
+    dialect = scan_table(path)
     logger.info("%s: %s", path, dialect.describe())
-    return CitationsFile(_parse(path, text, dialect, strict), dialect)
+    with _text_of(path, dialect) as text:
+        return CitationsFile(_parse(path, text, dialect, strict), dialect)
 
 
-def _parse(path: Path, text: str, dialect: CsvDialect, strict: bool) -> list[Citation]:
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=dialect.delimiter)
+def _parse(path: Path, text: Iterable[str], dialect: CsvDialect, strict: bool) -> list[Citation]:
+    reader = csv.DictReader(text, delimiter=dialect.delimiter)
     try:
         header = reader.fieldnames or []
     except csv.Error as exc:
@@ -297,11 +402,18 @@ def _parse(path: Path, text: str, dialect: CsvDialect, strict: bool) -> list[Cit
     out: list[Citation] = []
     known = set(COLUMNS)
     ids: dict[str, int] = {}
+    # One string per distinct value of a column that repeats from row to row, not one per
+    # row: 100,000 citations of a few reports, outlets and dates hold each value once.
+    shared: dict[str, str] = {}
     try:
         for lineno, row in enumerate(reader, start=2):
             if None in row:
                 raise CitationsFileError(f"{path}: line {lineno} has more fields than the header")
-            values = {k: restore_cell(v or "") for k, v in row.items() if k in known}
+            values: dict[str, str] = {}
+            for k, v in row.items():
+                if k in known:
+                    v = restore_cell(v or "")
+                    values[k] = shared.setdefault(v, v) if k in _REPEATING else v
             if make_ids:
                 values["id"] = link_id(values, ids)
             cid = values.get("id", "")
@@ -346,9 +458,7 @@ def _check_row(path: Path, lineno: int, values: dict[str, str]) -> None:
             )
 
 
-def citations_to_csv(
-    citations: Iterable[Citation], dialect: CsvDialect = DEFAULT_DIALECT
-) -> str:
+def citations_to_csv(citations: Iterable[Citation], dialect: CsvDialect = DEFAULT_DIALECT) -> str:
     """Render records as CSV text with the :data:`COLUMNS` header (formulas neutralised)."""
     return rows_to_csv(COLUMNS, (c.as_row() for c in citations), dialect)
 
@@ -377,7 +487,7 @@ def write_citations(
         if path.is_file():
             # A file that cannot be read is replaced by a well-formed one in the default.
             with contextlib.suppress(CitationsFileError):
-                dialect = read_table(path)[1]
+                dialect = scan_table(path)
     atomic_write_bytes(path, dialect.encode(citations_to_csv(citations, dialect)))
 
 

@@ -193,3 +193,47 @@ def test_a_unicode_text_file_given_to_check_is_taken_for_citations_not_a_report(
     report = tmp_path / "report.txt"
     report.write_text("A report\n\nIt cites a url, and more.\n", encoding="utf-16")
     assert not is_citations_file(report)
+
+
+# Files larger than the blocks the reader takes at a time (64 KiB): what it finds must not
+# depend on where a block ends.
+def _long_file(dialect: CsvDialect, rows: int = 3000) -> bytes:
+    lines = [dialect.delimiter.join(("id", "url", "source"))]
+    lines += [
+        dialect.delimiter.join((f"c{n}", f"https://example.com/{n}/é€", f"Outlet {n % 7}"))
+        for n in range(rows)
+    ]
+    return dialect.encode("".join(line + dialect.newline for line in lines))
+
+
+@pytest.mark.parametrize("name", sorted(SAVED_AS))
+def test_a_file_longer_than_a_block_is_read_whole_in_its_dialect(
+    tmp_path: Path, name: str
+) -> None:
+    path = tmp_path / "citations.csv"
+    path.write_bytes(_long_file(SAVED_AS[name]))
+    assert path.stat().st_size > 2 * 65536
+    found = read_citations_file(path)
+    assert found.dialect == SAVED_AS[name]
+    assert len(found.citations) == 3000
+    assert found.citations[2999].url == "https://example.com/2999/é€"
+    # A value repeated from row to row is one string, not one per row.
+    assert found.citations[7].source is found.citations[14].source
+
+
+def test_a_bad_byte_far_into_the_file_is_named_by_its_offset(tmp_path: Path) -> None:
+    good = _long_file(CsvDialect())
+    # In the second block, after the BOM: the offset counts from the start of the text.
+    cut = good.index("€".encode(), 65534)
+    bad = good[:cut] + b"\xff" + good[cut:]
+    path = tmp_path / "citations.csv"
+    path.write_bytes(codecs.BOM_UTF8 + bad)
+    with pytest.raises(CitationsFileError, match=rf"not UTF-8 text \(byte {cut}\)"):
+        read_citations(path)
+
+
+def test_a_file_that_turns_binary_after_its_first_block_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "citations.csv"
+    path.write_bytes(_long_file(CsvDialect(), rows=1000) + bytes(range(1, 9)) * 40000)
+    with pytest.raises(CitationsFileError, match="binary"):
+        read_citations(path)
