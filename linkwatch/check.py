@@ -19,7 +19,7 @@ import dataclasses
 import logging
 import re
 import signal
-from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -43,6 +43,7 @@ from linkwatch.results import (
     ArchiveResult,
     ChangeResult,
     CitationResult,
+    Fingerprint,
     LiveResult,
     RunResult,
 )
@@ -190,13 +191,24 @@ def live_key(citation: Citation, replay_prefixes: Sequence[str] = ()) -> str:
     archive stage checks the capture itself); a truncated capture URL has no
     page to fetch. Anything else is :func:`linkwatch.live.urls.citation_key`.
     """
+    return _key_of(citation, replay_prefixes)[0]
+
+
+def _key_of(citation: Citation, replay_prefixes: Sequence[str]) -> tuple[str, bool]:
+    """:func:`live_key`, and whether the citation is a truncated web-archive URL."""
     original = cited_original(citation, replay_prefixes)
     if original is None:
-        return citation_key(citation)
+        return citation_key(citation), False
     if not original:
-        return ""
+        return "", True
     doi = doi_of(original)
-    return DOI_PREFIX + doi if doi else normalise_url(original)
+    return (DOI_PREFIX + doi if doi else normalise_url(original)), False
+
+
+def _cited(by_url: Mapping[str, Citation | list[Citation]], url: str) -> Sequence[Citation]:
+    """The citations of ``url``."""
+    held = by_url[url]
+    return held if isinstance(held, list) else (held,)
 
 
 def exit_code_for(run: RunResult, fail_on: frozenset[Verdict] = DEFAULT_FAIL_ON) -> ExitCode:
@@ -289,18 +301,38 @@ async def check_citations(
     """
     run_id = run_id or store.begin_run(citations_file, options_record(options))
     prefixes = tuple(a.replay_root for a in options.archives.archives)
-    keys = {c.id: live_key(c, prefixes) for c in citations}
-    truncated = {c.id for c in citations if cited_original(c, prefixes) == ""}
-    by_url: dict[str, list[Citation]] = {}
-    for c in citations:
-        if keys[c.id]:
-            by_url.setdefault(keys[c.id], []).append(c)
+    # Per citation, by position: the URL checked live ("" for none) and whether the cited
+    # capture URL was truncated. A URL cited once holds its citation, not a list of one.
+    keys: list[str] = []
+    truncated: set[int] = set()
+    by_url: dict[str, Citation | list[Citation]] = {}
+    for i, c in enumerate(citations):
+        key, cut = _key_of(c, prefixes)
+        if cut:
+            truncated.add(i)
+        if key == c.url:
+            key = c.url  # one string for the citation's URL and the URL checked
+        keys.append(key)
+        if key:
+            held = by_url.get(key)
+            if held is None:
+                by_url[key] = c
+            elif isinstance(held, list):
+                held.append(c)
+            else:
+                by_url[key] = [held, c]
     history = store.url_history(by_url)
     lives: dict[str, LiveResult] = {}
     skipped_lines: list[str] = []
     to_fetch = _set_aside(by_url, options, store, history, lives, skipped_lines)
     total = len(by_url)
     archive_tasks: dict[str, asyncio.Task[ArchiveAnswer]] = {}
+    policy = ConfirmPolicy(runs=options.confirm_runs, days=options.confirm_days)
+    # Each fetched URL's history after this run, made as its check lands.
+    steps: dict[str, UrlHistory] = {}
+    # Reasons and content types repeat from URL to URL: each distinct one is held once.
+    shared: dict[str, str] = {}
+    done = 0
     # Checks are stored in small batches: one commit per check held the loop 0.2 ms per URL.
     pending: list[tuple[LiveResult, str, str]] = []
     timer: list[asyncio.TimerHandle] = []
@@ -313,22 +345,42 @@ async def check_citations(
             store.record_checks(run_id, pending)
             pending.clear()  # kept when storing failed, so the last call raises it again
 
+    def step(live: LiveResult, stored: Checked) -> None:
+        """Advance the URL's history by this check; hold its result with that history."""
+        url = live.url
+        after = advance(
+            history.get(url),
+            url,
+            live.status,
+            parse_iso(live.checked_at) or utc_now(),
+            policy,
+            etag=stored.etag,
+            last_modified=stored.last_modified,
+        )
+        steps[url] = after
+        lives[url] = _compact(_with_history(live, after, options.confirm_now), shared)
+
     def landed(live: LiveResult, stored: Checked | None = None) -> None:
-        if stored is not None and live_check is None:
-            pending.append((live, stored.etag, stored.last_modified))
-            if len(pending) >= CHECK_BATCH:
-                store_pending()
-            elif not timer:
-                timer.append(asyncio.get_running_loop().call_later(CHECK_DELAY, store_pending))
-        lives[live.url] = live
+        nonlocal done
+        done += 1
+        if stored is None:
+            lives[live.url] = live
+        else:
+            if live_check is None:
+                pending.append((live, stored.etag, stored.last_modified))
+                if len(pending) >= CHECK_BATCH:
+                    store_pending()
+                elif not timer:
+                    timer.append(asyncio.get_running_loop().call_later(CHECK_DELAY, store_pending))
+            step(live, stored)
         if archive_stage is not None and live.status is not LiveStatus.INVALID_URL:
             archive_tasks[live.url] = asyncio.ensure_future(
                 archive_stage.check(
-                    live.url, by_url[live.url], live, stored.text if stored else None
+                    live.url, _cited(by_url, live.url), live, stored.text if stored else None
                 )
             )
         if progress is not None:
-            progress(live, len(lives), total)
+            progress(live, done, total)
 
     for live in list(lives.values()):
         landed(live)
@@ -349,33 +401,36 @@ async def check_citations(
         live_run, interrupted = await _until_stopped(
             _as_coroutine(live_check(to_fetch, previous, on_result))
             if live_check is not None
-            else check_live(to_fetch, options.live, previous=previous, on_result=on_result),
+            else check_live(
+                to_fetch,
+                options.live,
+                previous=previous,
+                on_result=on_result,
+                # Each result is held here (with its history) as it lands, not twice.
+                keep_results=False,
+            ),
             stop,
         )
     finally:
         store_pending()
-    now = utc_now()
-    policy = ConfirmPolicy(runs=options.confirm_runs, days=options.confirm_days)
-    histories: list[UrlHistory] = []
     while live_run.results:
-        # Taken out as they are read: each result is replaced below by one with its
-        # history, and the stage's copy need not stay beside it.
+        # The stage's own results, when it kept them (worker processes, a fleet), are final:
+        # taken out as they are read so that its copy need not stay beside ours.
         url, checked = live_run.results.popitem()
-        before = history.get(url)
-        after = advance(
-            before,
-            url,
-            checked.live.status,
-            parse_iso(checked.live.checked_at) or now,
-            policy,
-            etag=checked.etag,
-            last_modified=checked.last_modified,
-        )
-        histories.append(after)
-        if live_run.outage:
-            lives[url] = _with_history(checked.live, before, confirm_now=False)
-        else:
-            lives[url] = _with_history(checked.live, after, options.confirm_now)
+        step(checked.live, checked)
+    if live_run.outage:
+        # The network looked down: no history advances, so results show the history before.
+        for url in steps:
+            before = history.get(url)
+            lives[url] = (
+                _with_history(lives[url], before, confirm_now=False)
+                if before is not None
+                else dataclasses.replace(
+                    lives[url], failing_since="", consecutive_failures=0, confirmed_dead=False
+                )
+            )
+    histories = list(steps.values())
+    steps.clear()
     archives: dict[str, tuple[ArchiveResult | None, ChangeResult | None]] = {}
     interrupted = await _finish_tasks(list(archive_tasks.values()), stop, interrupted)
     faulty = {url for url, live in lives.items() if is_internal_error(live)}
@@ -390,17 +445,21 @@ async def check_citations(
         logger.info("%s: %s", url, internal_error(fault), exc_info=fault)
         faulty.add(url)
         why = internal_error(fault)
-        for c in by_url[url]:
+        for c in _cited(by_url, url):
             archives[c.id] = (
                 ArchiveResult(status=ArchiveStatus.NOT_CHECKED, reason=why),
                 ChangeResult(status=ChangeStatus.NOT_CHECKED, reason=why),
             )
+    archive_tasks.clear()
+    by_url.clear()
+    archives_asked = archive_stage is not None and options.archives.enabled
     results = []
-    for c in citations:
-        cited = lives.get(keys[c.id]) if keys[c.id] else None
-        if cited is None and interrupted and keys[c.id]:
+    for i, c in enumerate(citations):
+        key = keys[i]
+        cited = lives.get(key) if key else None
+        if cited is None and interrupted and key:
             cited = LiveResult(
-                url=keys[c.id],
+                url=key,
                 status=LiveStatus.NOT_CHECKED,
                 reason="not checked: the run was interrupted",
             )
@@ -409,32 +468,29 @@ async def check_citations(
             verdict, action = judge(c, cited, archive, change)
         except Exception as exc:
             logger.info("%s: %s", c.id, internal_error(exc), exc_info=exc)
-            faulty.add(keys[c.id] or c.id)
+            faulty.add(key or c.id)
             verdict = Verdict.UNVERIFIABLE
             action = f"check by hand: judging this citation hit an {internal_error(exc)}"
-        if c.id in truncated:
+        if i in truncated:
             archive = ArchiveResult(
                 status=ArchiveStatus.NOT_CHECKED,
                 reason="truncated web-archive URL: no original URL after the timestamp",
             )
             verdict, action = Verdict.UNLINKED, TRUNCATED_CAPTURE_ACTION
         archive, change = _not_checked_objects(
-            cited,
-            archive,
-            change,
-            archives_asked=archive_stage is not None and options.archives.enabled,
+            cited, archive, change, archives_asked=archives_asked
         )
         results.append(
             CitationResult(
                 citation=c,
                 verdict=verdict,
-                action=action,
+                action=shared.setdefault(action, action),
                 live=cited,
                 archive=archive,
                 change=change,
             )
         )
-    unlinked = sum(1 for c in citations if not keys[c.id])
+    unlinked = sum(1 for key in keys if not key)
     if unlinked:
         skipped_lines.append(
             f"{unlinked} citation(s) without a URL that can be fetched"
@@ -461,6 +517,12 @@ async def _as_coroutine(work: Awaitable[LiveRun]) -> LiveRun:
     return await work
 
 
+# The not-checked archive and change results, one object per reason for the whole run
+# (results are frozen): most citations of a run without archives get one of these.
+_NOT_ARCHIVED: dict[str, ArchiveResult] = {}
+_NOT_COMPARED: dict[str, ChangeResult] = {}
+
+
 def _not_checked_objects(
     live: LiveResult | None,
     archive: ArchiveResult | None,
@@ -478,7 +540,9 @@ def _not_checked_objects(
             why = "the URL is not valid"
         else:
             why = "the archive lookup did not run"
-        archive = ArchiveResult(status=ArchiveStatus.NOT_CHECKED, reason=why)
+        archive = _NOT_ARCHIVED.get(why)
+        if archive is None:
+            archive = _NOT_ARCHIVED[why] = ArchiveResult(ArchiveStatus.NOT_CHECKED, why)
     if change is None:
         if live is None or live.status not in ALIVE_LIVE:
             why = "the live page was not fetched"
@@ -486,8 +550,23 @@ def _not_checked_objects(
             why = "no capture to compare with (web archives were not asked)"
         else:
             why = "no comparison was made"
-        change = ChangeResult(status=ChangeStatus.NOT_CHECKED, reason=why)
+        change = _NOT_COMPARED.get(why)
+        if change is None:
+            change = _NOT_COMPARED[why] = ChangeResult(ChangeStatus.NOT_CHECKED, why)
     return archive, change
+
+
+def _compact(live: LiveResult, shared: dict[str, str]) -> LiveResult:
+    """``live`` with its reason and content type held once per distinct value in ``shared``."""
+    reason = shared.setdefault(live.reason, live.reason)
+    fp = live.fingerprint
+    if fp is not None and fp.content_type:
+        kind = shared.setdefault(fp.content_type, fp.content_type)
+        if kind is not fp.content_type:
+            fp = Fingerprint(fp.payload_sha1, fp.text_simhash, fp.title, kind, fp.length, fp.words)
+    if reason is live.reason and fp is live.fingerprint:
+        return live
+    return dataclasses.replace(live, reason=reason, fingerprint=fp)
 
 
 def stop_on_signals(stop: asyncio.Event) -> None:
@@ -549,7 +628,7 @@ async def _finish_tasks(
 
 
 def _set_aside(
-    by_url: Mapping[str, list[Citation]],
+    urls: Iterable[str],
     options: CheckOptions,
     store: Store,
     history: Mapping[str, UrlHistory],
@@ -561,7 +640,7 @@ def _set_aside(
     max_age = parse_duration(options.max_age, "--max-age") if options.max_age else None
     now = utc_now()
     to_fetch = []
-    for url in by_url:
+    for url in urls:
         problem = "" if url.startswith(DOI_PREFIX) else url_problem(url)
         if problem:
             lives[url] = invalid_url(url, problem)

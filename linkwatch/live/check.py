@@ -16,6 +16,7 @@ async def check_live(
     *,
     previous: Mapping[str, Previous] | None = None,
     on_result: OnResult | None = None,
+    keep_results: bool = True,
 ) -> LiveRun:
     """Check every URL in ``urls`` (already normalised and distinct) and return the results.
 
@@ -24,10 +25,13 @@ async def check_live(
     are sharded by host over worker processes (``options.workers``; see
     :mod:`linkwatch.live.workers`), with the same results and callbacks; the workers
     are started with ``spawn``, so a script calling this needs the usual
-    ``if __name__ == "__main__":`` guard.
+    ``if __name__ == "__main__":`` guard. Without ``keep_results`` a run in this process
+    hands every result to ``on_result`` only (the run's ``results`` stay empty).
     """
 
     workers = worker_count(urls, options)
     if workers > 1:
         return await check_sharded(urls, options, workers, previous=previous, on_result=on_result)
-    return await check_here(urls, options, previous=previous, on_result=on_result)
+    return await check_here(
+        urls, options, previous=previous, on_result=on_result, keep_results=keep_results
+    )
