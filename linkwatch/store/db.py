@@ -244,39 +244,13 @@ class Store:
             if run.inconclusive:
                 return
             steps = sorted(histories, key=lambda h: h.url)
-            if policy is not None and steps:
-                steps = self._reapply(conn, steps, policy)
-            conn.executemany(
-                "INSERT INTO urls (url, first_seen, last_checked, last_status, last_success,"
-                " failing_since, consecutive_failures, counted_failures,"
-                " last_counted_failure, confirmed_dead, etag, last_modified)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT(url) DO UPDATE SET last_checked = excluded.last_checked,"
-                " last_status = excluded.last_status, last_success = excluded.last_success,"
-                " failing_since = excluded.failing_since,"
-                " consecutive_failures = excluded.consecutive_failures,"
-                " counted_failures = excluded.counted_failures,"
-                " last_counted_failure = excluded.last_counted_failure,"
-                " confirmed_dead = excluded.confirmed_dead, etag = excluded.etag,"
-                " last_modified = excluded.last_modified",
-                [
-                    (
-                        h.url,
-                        h.first_seen,
-                        h.last_checked,
-                        h.last_status,
-                        h.last_success,
-                        h.failing_since,
-                        h.consecutive_failures,
-                        h.counted_failures,
-                        h.last_counted_failure,
-                        int(h.confirmed_dead),
-                        h.etag,
-                        h.last_modified,
-                    )
-                    for h in steps
-                ],
-            )
+            # In chunks of URLs, in URL order (so rows are still locked in that order): the
+            # rows of a 100,000-URL run are never all built at once.
+            for start in range(0, len(steps), _HISTORY_CHUNK):
+                chunk = steps[start : start + _HISTORY_CHUNK]
+                if policy is not None:
+                    chunk = self._reapply(conn, chunk, policy)
+                conn.executemany(_UPSERT_URL, [_url_row(h) for h in chunk])
 
     def _reapply(
         self, conn: Connection, steps: list[UrlHistory], policy: ConfirmPolicy
@@ -465,6 +439,42 @@ class Store:
                 "SELECT url, live_json FROM checks WHERE run_id = ? ORDER BY id", (run_id,)
             )
         }
+
+
+#: URL histories written per statement when a run is stored.
+_HISTORY_CHUNK = 500
+
+_UPSERT_URL = (
+    "INSERT INTO urls (url, first_seen, last_checked, last_status, last_success,"
+    " failing_since, consecutive_failures, counted_failures,"
+    " last_counted_failure, confirmed_dead, etag, last_modified)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT(url) DO UPDATE SET last_checked = excluded.last_checked,"
+    " last_status = excluded.last_status, last_success = excluded.last_success,"
+    " failing_since = excluded.failing_since,"
+    " consecutive_failures = excluded.consecutive_failures,"
+    " counted_failures = excluded.counted_failures,"
+    " last_counted_failure = excluded.last_counted_failure,"
+    " confirmed_dead = excluded.confirmed_dead, etag = excluded.etag,"
+    " last_modified = excluded.last_modified"
+)
+
+
+def _url_row(h: UrlHistory) -> tuple[Any, ...]:
+    return (
+        h.url,
+        h.first_seen,
+        h.last_checked,
+        h.last_status,
+        h.last_success,
+        h.failing_since,
+        h.consecutive_failures,
+        h.counted_failures,
+        h.last_counted_failure,
+        int(h.confirmed_dead),
+        h.etag,
+        h.last_modified,
+    )
 
 
 def fingerprint_from_row(row: Sequence[Any]) -> Fingerprint:
