@@ -21,7 +21,7 @@ import re
 import signal
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from linkwatch.archives.config import ArchiveOptions
 from linkwatch.archives.memento import parse_cited_capture
@@ -330,8 +330,8 @@ async def check_citations(
     policy = ConfirmPolicy(runs=options.confirm_runs, days=options.confirm_days)
     # Each fetched URL's history after this run, made as its check lands.
     steps: dict[str, UrlHistory] = {}
-    # Reasons and content types repeat from URL to URL: each distinct one is held once.
-    shared: dict[str, str] = {}
+    # Reasons, actions, content types and lengths repeat from URL to URL: each is held once.
+    shared: dict[object, Any] = {}
     done = 0
     # Checks are stored in small batches: one commit per check held the loop 0.2 ms per URL.
     pending: list[tuple[LiveResult, str, str]] = []
@@ -556,14 +556,15 @@ def _not_checked_objects(
     return archive, change
 
 
-def _compact(live: LiveResult, shared: dict[str, str]) -> LiveResult:
-    """``live`` with its reason and content type held once per distinct value in ``shared``."""
+def _compact(live: LiveResult, shared: dict[object, Any]) -> LiveResult:
+    """``live`` with its reason, content type and length held once per distinct value."""
     reason = shared.setdefault(live.reason, live.reason)
     fp = live.fingerprint
-    if fp is not None and fp.content_type:
+    if fp is not None:
         kind = shared.setdefault(fp.content_type, fp.content_type)
-        if kind is not fp.content_type:
-            fp = Fingerprint(fp.payload_sha1, fp.text_simhash, fp.title, kind, fp.length, fp.words)
+        length = shared.setdefault(fp.length, fp.length)
+        if kind is not fp.content_type or length is not fp.length:
+            fp = Fingerprint(fp.payload_sha1, fp.text_simhash, fp.title, kind, length, fp.words)
     if reason is live.reason and fp is live.fingerprint:
         return live
     return dataclasses.replace(live, reason=reason, fingerprint=fp)

@@ -96,6 +96,21 @@ def test_shared_url_is_fetched_once_for_all_its_citations(
     assert len([r for r in local_web.requests("main") if r.path == "/ok.html"]) == 1
 
 
+def test_values_repeated_across_a_run_are_held_once(tmp_path: Path, local_web: LocalWeb) -> None:
+    # Two pages answering alike, and a URL cited twice: one string or object for each value.
+    urls = [local_web.url("ok-html"), local_web.url("ok-html") + "?again", local_web.url("ok-html")]
+    run = run_check(_citations(tmp_path / "c.csv", urls), _options())
+    first, second, third = run.results
+    assert first.live is not None and second.live is not None
+    assert first.live.url is first.citation.url
+    assert first.live.reason == second.live.reason and first.live.reason is second.live.reason
+    assert first.live.fingerprint is not None and second.live.fingerprint is not None
+    assert first.live.fingerprint.content_type is second.live.fingerprint.content_type
+    assert first.archive is second.archive and first.change is second.change
+    assert first.action is second.action
+    assert third.live is first.live
+
+
 def test_outage_is_inconclusive_and_records_no_failures(
     tmp_path: Path, local_web: LocalWeb
 ) -> None:

@@ -45,9 +45,21 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
+# The last moment written and its text: the URLs of a run are checked many to the second,
+# and their histories then share one string (not one each, 100,000 of them in a large run).
+_last_iso: tuple[dt.datetime, str] = (dt.datetime.min.replace(tzinfo=dt.UTC), "")
+
+
 def iso(moment: dt.datetime) -> str:
     """``moment`` as ``YYYY-MM-DDTHH:MM:SSZ``."""
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    global _last_iso
+    last, text = _last_iso
+    if moment == last and moment.tzinfo is not None:
+        return text
+    text = moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if moment.tzinfo is not None:
+        _last_iso = (moment, text)
+    return text
 
 
 def parse_iso(text: str) -> dt.datetime | None:

@@ -187,3 +187,21 @@ def test_doi_is_checked_at_the_resolver_then_the_landing_page(
     assert words in live.reason
     if which != "unregistered":
         assert live.redirects and live.redirects[0].startswith("http://127.0.0.")
+
+
+def test_results_handed_only_to_the_callback_match_the_kept_ones(
+    local_web: LocalWeb, all_cases: LiveRun
+) -> None:
+    local_web.reset()
+    urls = [local_web.cases[name].url for name in ("ok-html", "not-found-404", "redirect-301")]
+    handed: dict[str, LiveStatus] = {}
+    run = asyncio.run(
+        check_live(
+            urls,
+            _options(local_web),
+            on_result=lambda checked: handed.update({checked.live.url: checked.live.status}),
+            keep_results=False,
+        )
+    )
+    assert run.results == {}
+    assert handed == {url: all_cases.results[url].live.status for url in urls}
