@@ -358,7 +358,7 @@ async def check_citations(
             last_modified=stored.last_modified,
         )
         steps[url] = after
-        lives[url] = _compact(_with_history(live, after, options.confirm_now), shared)
+        lives[url] = _held(live, after, options.confirm_now, shared)
 
     def landed(live: LiveResult, stored: Checked | None = None) -> None:
         nonlocal done
@@ -556,18 +556,33 @@ def _not_checked_objects(
     return archive, change
 
 
-def _compact(live: LiveResult, shared: dict[object, Any]) -> LiveResult:
-    """``live`` with its reason, content type and length held once per distinct value."""
-    reason = shared.setdefault(live.reason, live.reason)
+def _held(
+    live: LiveResult, h: UrlHistory, confirm_now: bool, shared: dict[object, Any]
+) -> LiveResult:
+    """``live`` with its history (as :func:`_with_history`), in the form held until the run is
+    stored: each value that repeats across URLs (reason, content type, length, time taken)
+    once per run in ``shared``, and its URL as its final URL when they are equal."""
     fp = live.fingerprint
     if fp is not None:
         kind = shared.setdefault(fp.content_type, fp.content_type)
         length = shared.setdefault(fp.length, fp.length)
         if kind is not fp.content_type or length is not fp.length:
             fp = Fingerprint(fp.payload_sha1, fp.text_simhash, fp.title, kind, length, fp.words)
-    if reason is live.reason and fp is live.fingerprint:
-        return live
-    return dataclasses.replace(live, reason=reason, fingerprint=fp)
+    failing = live.status not in (LiveStatus.OK, LiveStatus.REDIRECTED)
+    return LiveResult(
+        url=live.url,
+        status=live.status,
+        reason=shared.setdefault(live.reason, live.reason),
+        http_status=live.http_status,
+        final_url=live.url if live.final_url == live.url else live.final_url,
+        redirects=live.redirects,
+        checked_at=live.checked_at,
+        elapsed_ms=shared.setdefault(live.elapsed_ms, live.elapsed_ms),
+        fingerprint=fp,
+        failing_since=h.failing_since if failing else "",
+        consecutive_failures=h.consecutive_failures if failing else 0,
+        confirmed_dead=h.confirmed_dead or (confirm_now and h.consecutive_failures > 0),
+    )
 
 
 def stop_on_signals(stop: asyncio.Event) -> None:

@@ -103,6 +103,7 @@ def test_values_repeated_across_a_run_are_held_once(tmp_path: Path, local_web: L
     first, second, third = run.results
     assert first.live is not None and second.live is not None
     assert first.live.url is first.citation.url
+    assert first.live.final_url is first.live.url
     assert first.live.reason == second.live.reason and first.live.reason is second.live.reason
     assert first.live.fingerprint is not None and second.live.fingerprint is not None
     assert first.live.fingerprint.content_type is second.live.fingerprint.content_type
