@@ -39,6 +39,8 @@ import threading
 import time
 from pathlib import Path
 
+from web_server import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = r"""
@@ -176,7 +178,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"load average before the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
-    port = 18080
+    port = free_port()
     server = subprocess.Popen(
         [
             sys.executable,

@@ -35,6 +35,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import httpx
+from web_server import free_port
 
 from linkwatch.client import ClientConfig, make_client, run_async
 from linkwatch.client_httpx import PerHostTransport
@@ -136,7 +137,7 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.1)
     parser.add_argument("--concurrency", type=int, default=64)
     args = parser.parse_args()
-    port = 18081
+    port = free_port()
     server_script = str(ROOT / "bench" / "web_server.py")
     server = subprocess.Popen(
         [sys.executable, server_script, str(args.hosts), str(port), str(args.delay)],

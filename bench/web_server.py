@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 import typing
 
@@ -27,6 +28,17 @@ PAGE = (
 )
 HEAD = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {length}\r\n"
 HEAD += "Connection: keep-alive\r\n\r\n"
+
+
+def free_port(address: str = "127.0.10.1") -> int:
+    """A TCP port nothing listens on at ``address``, chosen by the kernel.
+
+    The servers share their port between processes with ``SO_REUSEPORT``, so two
+    benches given the same fixed port would silently split each other's requests.
+    """
+    with socket.socket() as probe:
+        probe.bind((address, 0))
+        return int(probe.getsockname()[1])
 
 
 def answer(host: str, request_head: bytes) -> bytes:
