@@ -19,7 +19,15 @@ import dataclasses
 import logging
 import re
 import signal
-from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
+from collections.abc import (
+    Awaitable,
+    Callable,
+    Coroutine,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -62,6 +70,8 @@ DEFAULT_FAIL_ON: frozenset[Verdict] = frozenset({Verdict.LOST, Verdict.DRIFTED})
 TRUNCATED_CAPTURE_ACTION = (
     "supply the full link: the cited web-archive URL is truncated (no original URL)"
 )
+
+_NO_VALIDATORS = ("", "")
 
 #: Live checks stored in one transaction at most, and the seconds a landed check may wait.
 CHECK_BATCH = 100
@@ -328,8 +338,10 @@ async def check_citations(
     total = len(by_url)
     archive_tasks: dict[str, asyncio.Task[ArchiveAnswer]] = {}
     policy = ConfirmPolicy(runs=options.confirm_runs, days=options.confirm_days)
-    # Each fetched URL's history after this run, made as its check lands.
-    steps: dict[str, UrlHistory] = {}
+    # Each fetched URL's validators: its history is advanced as its check lands (the held
+    # result shows it) and again, one URL at a time, as the run is stored, so that 100,000
+    # histories are never held beside the results.
+    steps: dict[str, tuple[str, str]] = {}
     # Reasons, actions, content types and lengths repeat from URL to URL: each is held once.
     shared: dict[object, Any] = {}
     done = 0
@@ -357,7 +369,11 @@ async def check_citations(
             etag=stored.etag,
             last_modified=stored.last_modified,
         )
-        steps[url] = after
+        steps[url] = (
+            (stored.etag, stored.last_modified)
+            if stored.etag or stored.last_modified
+            else _NO_VALIDATORS
+        )
         lives[url] = _held(live, after, options.confirm_now, shared)
 
     def landed(live: LiveResult, stored: Checked | None = None) -> None:
@@ -429,8 +445,6 @@ async def check_citations(
                     lives[url], failing_since="", consecutive_failures=0, confirmed_dead=False
                 )
             )
-    histories = list(steps.values())
-    steps.clear()
     archives: dict[str, tuple[ArchiveResult | None, ChangeResult | None]] = {}
     interrupted = await _finish_tasks(list(archive_tasks.values()), stop, interrupted)
     faulty = {url for url, live in lives.items() if is_internal_error(live)}
@@ -508,8 +522,24 @@ async def check_citations(
         skipped=tuple(skipped_lines),
         internal_errors=len(faulty),
     )
+
+    def histories() -> Iterator[UrlHistory]:
+        for url in sorted(steps):
+            live = lives[url]
+            etag, last_modified = steps[url]
+            yield advance(
+                history.get(url),
+                url,
+                live.status,
+                parse_iso(live.checked_at) or utc_now(),
+                policy,
+                etag=etag,
+                last_modified=last_modified,
+            )
+
     # An interrupted run advances no history: its failures were not all seen.
-    store.finish_run(run, [] if live_run.outage or interrupted else histories, policy=policy)
+    advanced = () if live_run.outage or interrupted else histories()
+    store.finish_run(run, advanced, policy=policy, ordered=True)
     return run
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -207,6 +208,7 @@ class Store:
         histories: Iterable[UrlHistory] = (),
         *,
         policy: ConfirmPolicy | None = None,
+        ordered: bool = False,
     ) -> None:
         """Store a run's results and, unless it was inconclusive, advance the URL histories.
 
@@ -216,7 +218,8 @@ class Store:
         taken as this run's step (its last check's status, time and validators)
         and applied again to the row as it stands now, under a row lock: another
         run that advanced the same URL meanwhile (in a shared database) keeps its
-        step, and none is counted twice.
+        step, and none is counted twice. With ``ordered`` the histories come in URL order
+        and are taken a few hundred at a time (never all held at once).
         """
         state = "complete" if run.complete else "interrupted"
         if run.inconclusive:
@@ -243,11 +246,10 @@ class Store:
             )
             if run.inconclusive:
                 return
-            steps = sorted(histories, key=lambda h: h.url)
+            steps = iter(histories if ordered else sorted(histories, key=lambda h: h.url))
             # In chunks of URLs, in URL order (so rows are still locked in that order): the
             # rows of a 100,000-URL run are never all built at once.
-            for start in range(0, len(steps), _HISTORY_CHUNK):
-                chunk = steps[start : start + _HISTORY_CHUNK]
+            while chunk := list(itertools.islice(steps, _HISTORY_CHUNK)):
                 if policy is not None:
                     chunk = self._reapply(conn, chunk, policy)
                 conn.executemany(_UPSERT_URL, [_url_row(h) for h in chunk])
