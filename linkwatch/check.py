@@ -434,10 +434,11 @@ async def check_citations(
         # taken out as they are read so that its copy need not stay beside ours.
         url, checked = live_run.results.popitem()
         step(checked.live, checked)
-    if live_run.outage:
-        # The network looked down: no history advances, so results show the history before.
+    if live_run.outage or interrupted:
+        # No history advances: when the network looked down, results show the history
+        # before this run; when the run was stopped, none.
         for url in steps:
-            before = history.get(url)
+            before = history.get(url) if live_run.outage else None
             lives[url] = (
                 _with_history(lives[url], before, confirm_now=False)
                 if before is not None

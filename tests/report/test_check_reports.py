@@ -209,6 +209,9 @@ def test_sigterm_mid_run_writes_incomplete_reports_and_exits_3(
     assert doc["run"]["complete"] is False
     live = {r["citation"]["id"]: r["live"]["status"] for r in doc["run"]["results"]}
     assert live == {"c0": "ok", "c1": "not-found", "c2": "ok", "c3": "not-checked"}
+    # A stopped run advances no history, and its results show none.
+    failed = next(r["live"] for r in doc["run"]["results"] if r["citation"]["id"] == "c1")
+    assert (failed["failing_since"], failed["consecutive_failures"]) == ("", 0)
     assert "INCOMPLETE: the run was interrupted" in (latest / "report.md").read_text("utf-8")
     runs = runner.invoke(app, ["runs", "--citations", str(citations)])
     assert runs.stdout.splitlines()[1].split()[2] == "interrupted"
