@@ -11,7 +11,8 @@ def previous_run(store: Store, run_id: str) -> RunResult | None:
 
     Interrupted and inconclusive runs are passed over: comparing with a run cut
     short or blinded by a network outage would report sources as recovered or
-    newly failing when nothing happened to them.
+    newly failing when nothing happened to them. The run comes back in outline
+    (:meth:`linkwatch.store.Store.load_run`): what the comparison reads, no more.
     """
     earlier: list[str] = []
     for summary in store.list_runs():
@@ -21,7 +22,7 @@ def previous_run(store: Store, run_id: str) -> RunResult | None:
             earlier.append(summary.run_id)
     else:
         return None
-    return store.load_run(earlier[-1]) if earlier else None
+    return store.load_run(earlier[-1], outline=True) if earlier else None
 
 
 def load_with_previous(store: Store, run_id: str | None) -> tuple[RunResult, RunResult | None]:

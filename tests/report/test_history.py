@@ -6,9 +6,10 @@ import dataclasses
 from pathlib import Path
 
 from linkwatch.report.history import load_with_previous, previous_run
+from linkwatch.report.model import diff_runs
 from linkwatch.store.db import Store
 
-from .samples import every_verdict_run
+from .samples import catalogue_run, every_verdict_run
 
 
 def _store_run(store: Store, **changes: object) -> str:
@@ -35,3 +36,32 @@ def test_stored_run_is_rendered_back_unchanged(tmp_path: Path) -> None:
     # The store keeps its own start time; everything the reports show per citation comes back.
     assert run == dataclasses.replace(every_verdict_run(run_id), started_at=run.started_at)
     assert previous is None
+
+
+def test_the_previous_run_in_outline_gives_the_same_comparison(tmp_path: Path) -> None:
+    before = catalogue_run(300, reports=3, hosts=7)
+    shuffled = before.results[37:] + before.results[:37]
+    now = dataclasses.replace(
+        before,
+        results=tuple(
+            dataclasses.replace(
+                r, verdict=o.verdict, live=o.live, archive=o.archive, change=o.change
+            )
+            for r, o in zip(before.results, shuffled, strict=True)
+        ),
+    )
+    with Store(tmp_path / "lw.db") as store:
+        first = store.begin_run("citations.csv")
+        store.finish_run(dataclasses.replace(before, run_id=first))
+        second = store.begin_run("citations.csv")
+        store.finish_run(dataclasses.replace(now, run_id=second))
+        whole = store.load_run(first)
+        outline = previous_run(store, second)
+    assert outline is not None and outline.run_id == first
+    current = dataclasses.replace(now, run_id=second)
+    diff = diff_runs(current, outline)
+    assert diff == diff_runs(current, whole)
+    assert diff.newly_failing and diff.recovered and diff.newly_changed and diff.newly_archived
+    # Each status is one object, shared by every result that has it.
+    statuses = {r.live.status for r in whole.results if r.live is not None}
+    assert len({id(r.live) for r in outline.results if r.live is not None}) == len(statuses)
