@@ -403,8 +403,12 @@ class Store:
         wanted = sorted(set(urls)) if lock else list(dict.fromkeys(urls))
         suffix = f" ORDER BY url{self.backend.for_update}" if lock else ""
         out: dict[str, UrlHistory] = {}
+        # The caller's own URL strings, and one string per distinct timestamp or status word:
+        # a run of 100,000 URLs holds their histories until it is stored.
+        shared: dict[str, str] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
+            mine = {u: u for u in chunk}
             marks = ",".join("?" * len(chunk))
             for row in conn.execute(
                 "SELECT url, first_seen, last_checked, last_status, last_success, failing_since,"
@@ -412,16 +416,19 @@ class Store:
                 f" etag, last_modified FROM urls WHERE url IN ({marks}){suffix}",
                 chunk,
             ):
+                first_seen, last_checked, last_status, last_success, failing_since = (
+                    shared.setdefault(v, v) for v in row[1:6]
+                )
                 h = UrlHistory(
-                    url=row[0],
-                    first_seen=row[1],
-                    last_checked=row[2],
-                    last_status=row[3],
-                    last_success=row[4],
-                    failing_since=row[5],
+                    url=mine.get(row[0], row[0]),
+                    first_seen=first_seen,
+                    last_checked=last_checked,
+                    last_status=last_status,
+                    last_success=last_success,
+                    failing_since=failing_since,
                     consecutive_failures=int(row[6]),
                     counted_failures=int(row[7]),
-                    last_counted_failure=row[8],
+                    last_counted_failure=shared.setdefault(row[8], row[8]),
                     confirmed_dead=bool(row[9]),
                     etag=row[10],
                     last_modified=row[11],
