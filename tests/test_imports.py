@@ -18,6 +18,7 @@ PACKAGES = [
     "linkwatch.live",
     "linkwatch.preserve",
     "linkwatch.report",
+    "linkwatch.store",
 ]
 
 #: Libraries and stages ``linkwatch check --no-archive`` does not use.
