@@ -71,7 +71,7 @@ def _reference_simhash(features: set[str]) -> int:
 def test_simhash_equals_charikars_bit_by_bit_definition() -> None:
     rng = random.Random(4)
     words = [f"w{n}" for n in range(300)]
-    for size in (0, 1, 2, 7, 64, 501):
+    for size in (0, 1, 2, 7, 64, 254, 255, 256, 501, 510, 511, 3000):
         features = {" ".join(rng.choices(words, k=3)) for _ in range(size)}
         assert simhash(features) == _reference_simhash(features)
 
