@@ -15,7 +15,7 @@ import re
 import unicodedata
 
 import charset_normalizer
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from linkwatch.compare.pdftext import is_pdf, pdf_text
 
@@ -56,7 +56,6 @@ _WAYBACK_TOOLBAR = re.compile(
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
-_SPACE = re.compile(r"\s+")
 
 #: Labels some servers declare that Python knows under a wider superset.
 _CHARSET_SUPERSETS = {
@@ -141,7 +140,12 @@ def _is_chrome(tag: str, attributes: dict[str, str | None]) -> bool:
 
 
 def _collapse(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    """Whitespace runs as one space, none at the ends.
+
+    ``str.split`` splits on exactly the characters ``\\s`` matches (``str.isspace``),
+    at a quarter of the cost of ``re.sub(r"\\s+", " ", text).strip()``.
+    """
+    return " ".join(text.split())
 
 
 #: glibc's ``mallopt`` parameters (malloc.h).
@@ -175,12 +179,20 @@ def _keep_heap_for_parsing() -> None:
     mallopt(_M_TRIM_THRESHOLD, 4 << 20)
 
 
+def _first(tree: LexborHTMLParser, tag: str) -> LexborNode | None:
+    """The first ``tag`` element of the document, in document order."""
+    found = tree.tags(tag)
+    return found[0] if found else None
+
+
 def extract_main_text(html: str) -> PageText:
     """The title, headings and main text of an HTML page, without navigation or archive banners."""
     if not _heap_kept:
         _keep_heap_for_parsing()
     tree = LexborHTMLParser(_WAYBACK_TOOLBAR.sub(" ", html))
-    title_node = tree.css_first("title")
+    # Elements are looked up by tag name where a selector would do the same: a CSS query
+    # is parsed anew on every call, which cost more than the lookup on a small page.
+    title_node = _first(tree, "title")
     title = _collapse(title_node.text(separator=" ")) if title_node is not None else ""
     doomed = [
         node
@@ -196,7 +208,7 @@ def extract_main_text(html: str) -> PageText:
             parent = parent.parent
         if parent is None:
             node.decompose()
-    root = tree.css_first("main") or tree.css_first("article") or tree.body or tree.root
+    root = _first(tree, "main") or _first(tree, "article") or tree.body or tree.root
     if root is None:
         return PageText(title=title, text="")
     headings = tuple(
@@ -211,16 +223,16 @@ def page_text(body: bytes, content_type: str = "") -> PageText:
     """Decode and extract a fetched body; plain text passes through whole, a PDF gives the
     text of its text layer."""
     if is_pdf(body, content_type):
-        return PageText(title="", text=_SPACE.sub(" ", pdf_text(body)).strip())
+        return PageText(title="", text=_collapse(pdf_text(body)))
     decoded = decode_body(body, content_type)
     if "html" in (content_type or "").lower() or "<html" in decoded[:2048].lower():
         return extract_main_text(decoded)
-    return PageText(title="", text=_SPACE.sub(" ", decoded).strip())
+    return PageText(title="", text=_collapse(decoded))
 
 
 def normalise(text: str) -> str:
     """NFKC, case-folded, whitespace collapsed: full-width digits and letters become ASCII."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    return _collapse(unicodedata.normalize("NFKC", text).casefold())
 
 
 #: Scripts written without spaces between words: each character is a token.

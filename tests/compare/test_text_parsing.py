@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import re
 import resource
 
 import pytest
 
 from linkwatch.compare import extract_main_text, shingles, simhash, text_simhash, tokens
 from linkwatch.compare.similarity import tokens_simhash
+from linkwatch.compare.text import normalise
 
 
 def test_chrome_nested_inside_dropped_elements_is_removed_once() -> None:
@@ -103,3 +105,15 @@ def test_parsing_page_after_page_reuses_the_heap_instead_of_faulting_new_pages_i
         assert extract_main_text(page).title == "A page"
     # Each parse used to map some 0.6 MB afresh: a dozen page faults or more per page.
     assert resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before < 200
+
+
+def test_whitespace_collapses_as_the_unicode_whitespace_class_of_regular_expressions() -> None:
+    spaces = "".join(chr(c) for c in range(0x110000) if re.fullmatch(r"\s", chr(c)))
+    rng = random.Random(7)
+    alphabet = [*spaces, "a", "中", "\u200b", "\ufeff", "·"]
+    for _ in range(5000):
+        text = "".join(rng.choices(alphabet, k=rng.randint(0, 12)))
+        expected = re.sub(r"\s+", " ", text).strip()
+        assert normalise(text) == normalise(expected)
+        assert extract_main_text(f"<p>{text}</p>").text == " ".join(expected.split())
+    assert normalise(f"A{spaces}b") == "a b"
