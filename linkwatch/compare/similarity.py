@@ -21,7 +21,9 @@ def shingles(toks: Sequence[str], size: int = SHINGLE_SIZE) -> frozenset[str]:
         return frozenset()
     if len(toks) <= size:
         return frozenset({" ".join(toks)})
-    return frozenset(" ".join(toks[i : i + size]) for i in range(len(toks) - size + 1))
+    # Each shingle joins the tokens zip takes side by side from ``size`` shifted views;
+    # the shortest view ends it, after the last whole shingle.
+    return frozenset(map(" ".join, zip(*[toks[i:] for i in range(size)], strict=False)))
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
