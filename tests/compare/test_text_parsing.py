@@ -117,3 +117,13 @@ def test_whitespace_collapses_as_the_unicode_whitespace_class_of_regular_express
         assert normalise(text) == normalise(expected)
         assert extract_main_text(f"<p>{text}</p>").text == " ".join(expected.split())
     assert normalise(f"A{spaces}b") == "a b"
+
+
+def test_first_title_and_first_main_element_are_read_and_template_contents_are_not() -> None:
+    page = extract_main_text(
+        "<html><head><title>Head title</title></head><body><svg><title>Icon</title></svg>"
+        "<main><h1>H</h1><p>x</p></main><main>second</main></body></html>"
+    )
+    assert (page.title, page.text, page.headings) == ("Head title", "H x", ("H",))
+    page = extract_main_text("<body><article>A</article><template><main>T</main></template>")
+    assert (page.title, page.text) == ("", "A")
