@@ -85,6 +85,11 @@ def test_run_async_hands_back_the_result_without_ever_formatting_it() -> None:
     async def main() -> Whole:
         return Whole()
 
-    assert isinstance(run_async(main()), Whole)
+    # asyncio.Runner installs its own SIGINT handler only over Python's default one.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        assert isinstance(run_async(main()), Whole)
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert formatted == []
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
