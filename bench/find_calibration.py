@@ -29,7 +29,8 @@ from linkwatch.find import score as scoring
 from linkwatch.find.candidates import best_to_accept
 from linkwatch.find.index import IndexCapture, page_key
 from linkwatch.find.outlets import load_registry
-from linkwatch.find.run import FindSettings, plan_find, rank_captures
+from linkwatch.find.run import plan_find, rank_captures
+from linkwatch.find.settings import FindSettings
 from tests.web.newsroom import Ground, build_ground
 
 ROOT = "http://archive.invalid/ground/"

@@ -11,16 +11,26 @@ records), :mod:`linkwatch.records` (citations.csv), :mod:`linkwatch.live`
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
-from linkwatch.errors import ExitCode, LinkwatchError
-from linkwatch.records import COLUMNS, Citation, read_citations, write_citations
-from linkwatch.status import ArchiveStatus, ChangeStatus, LiveStatus, Verdict
+from linkwatch.lazy import lazy_exports
 
-try:
-    __version__ = version("linkwatch")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
+#: The one place the version is written; pyproject.toml reads it from here.
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from linkwatch.errors import ExitCode, LinkwatchError
+    from linkwatch.records import COLUMNS, Citation, read_citations, write_citations
+    from linkwatch.status import ArchiveStatus, ChangeStatus, LiveStatus, Verdict
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "linkwatch.errors": ("ExitCode", "LinkwatchError"),
+        "linkwatch.records": ("COLUMNS", "Citation", "read_citations", "write_citations"),
+        "linkwatch.status": ("ArchiveStatus", "ChangeStatus", "LiveStatus", "Verdict"),
+    },
+)
 
 __all__ = [
     "COLUMNS",

@@ -41,7 +41,7 @@ from typing import Any, TypeVar
 
 from linkwatch.check import DEFAULT_FAIL_ON, CheckOptions
 from linkwatch.errors import ConfigError
-from linkwatch.find.run import FindCommandSettings
+from linkwatch.find.settings import FindCommandSettings
 from linkwatch.preserve.settings import PreserveSettings
 from linkwatch.status import Verdict
 

@@ -7,22 +7,64 @@ scores the live page against the cited capture (tiers and figures), and
 
 from __future__ import annotations
 
-from linkwatch.compare.drift import (
-    DEFAULT_THRESHOLDS,
-    Thresholds,
-    changed_since,
-    compare_pages,
-    compare_with_fingerprint,
-)
-from linkwatch.compare.figures import Figure, figures_present, find_figures
-from linkwatch.compare.similarity import cosine, hamming, jaccard, shingles, simhash, text_simhash
-from linkwatch.compare.text import (
-    PageText,
-    decode_body,
-    extract_main_text,
-    normalise,
-    page_text,
-    tokens,
+from typing import TYPE_CHECKING
+
+from linkwatch.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from linkwatch.compare.drift import (
+        DEFAULT_THRESHOLDS,
+        Thresholds,
+        changed_since,
+        compare_pages,
+        compare_with_fingerprint,
+    )
+    from linkwatch.compare.figures import Figure, figures_present, find_figures
+    from linkwatch.compare.similarity import (
+        cosine,
+        hamming,
+        jaccard,
+        shingles,
+        simhash,
+        text_simhash,
+    )
+    from linkwatch.compare.text import (
+        PageText,
+        decode_body,
+        extract_main_text,
+        normalise,
+        page_text,
+        tokens,
+    )
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "linkwatch.compare.drift": (
+            "DEFAULT_THRESHOLDS",
+            "Thresholds",
+            "changed_since",
+            "compare_pages",
+            "compare_with_fingerprint",
+        ),
+        "linkwatch.compare.figures": ("Figure", "figures_present", "find_figures"),
+        "linkwatch.compare.similarity": (
+            "cosine",
+            "hamming",
+            "jaccard",
+            "shingles",
+            "simhash",
+            "text_simhash",
+        ),
+        "linkwatch.compare.text": (
+            "PageText",
+            "decode_body",
+            "extract_main_text",
+            "normalise",
+            "page_text",
+            "tokens",
+        ),
+    },
 )
 
 __all__ = [

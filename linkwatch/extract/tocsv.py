@@ -8,9 +8,9 @@ import os
 from codecs import BOM_UTF8, BOM_UTF16_BE, BOM_UTF16_LE
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from linkwatch.errors import InputError, OutputError
-from linkwatch.extract.core import Extraction, extract_reports
 from linkwatch.extract.document import Format
 from linkwatch.records import (
     DEFAULT_DIALECT,
@@ -19,6 +19,9 @@ from linkwatch.records import (
     read_citations_file,
     write_citations,
 )
+
+if TYPE_CHECKING:
+    from linkwatch.extract.core import Extraction
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -71,6 +74,9 @@ def extract_to_csv(
     # The existing file keeps its own dialect (a spreadsheet's separator and encoding).
     found = read_citations_file(output, strict=True) if output.exists() else None
     existing = found.citations if found is not None else []
+    # Imported here: a command given a citations file never loads the extractors.
+    from linkwatch.extract.core import extract_reports
+
     extractions = extract_reports(reports, published=published, fmt=fmt)
     fresh = [c for e in extractions for c in e.citations]
     merged = merge_citations(existing, fresh, [e.report for e in extractions])

@@ -7,10 +7,27 @@ citation (:mod:`linkwatch.find.score`) and writes candidates.csv
 (:mod:`linkwatch.find.candidates`); :mod:`linkwatch.find.run` ties them together.
 """
 
-from linkwatch.find.candidates import Candidate, read_candidates
-from linkwatch.find.outlets import Outlet, OutletRegistry, load_registry
-from linkwatch.find.run import FindOutcome, FindSettings, Plan, plan_find, run_find
-from linkwatch.find.score import THRESHOLD, judge_page
+from typing import TYPE_CHECKING
+
+from linkwatch.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from linkwatch.find.candidates import Candidate, read_candidates
+    from linkwatch.find.outlets import Outlet, OutletRegistry, load_registry
+    from linkwatch.find.run import FindOutcome, Plan, plan_find, run_find
+    from linkwatch.find.score import THRESHOLD, judge_page
+    from linkwatch.find.settings import FindSettings
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "linkwatch.find.candidates": ("Candidate", "read_candidates"),
+        "linkwatch.find.outlets": ("Outlet", "OutletRegistry", "load_registry"),
+        "linkwatch.find.run": ("FindOutcome", "Plan", "plan_find", "run_find"),
+        "linkwatch.find.settings": ("FindSettings",),
+        "linkwatch.find.score": ("THRESHOLD", "judge_page"),
+    },
+)
 
 __all__ = [
     "THRESHOLD",

@@ -15,7 +15,6 @@ import dataclasses
 import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from linkwatch.archives.cache import StoreArchiveCache
 from linkwatch.archives.choose import parse_target
@@ -51,37 +50,9 @@ from linkwatch.find.score import (
     judge_page,
     url_prior,
 )
+from linkwatch.find.settings import FindSettings
 from linkwatch.records import Citation, read_citations_file, write_citations
 from linkwatch.store.db import Store, default_db_path
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class FindSettings:
-    """The options of ``linkwatch find``: the ``[find]`` table of a config file."""
-
-    top: int = 3
-    """Candidates proposed per citation."""
-    window: int = 1
-    """Days before and after the citation date whose captures are considered."""
-    fetch_limit: int = 40
-    """Captures fetched and read per citation at most (the archive's replay budget applies)."""
-    page_size: int = 1000
-    """Index rows asked for per request."""
-    max_pages: int = 5
-    """Index requests per outlet domain and date range at most."""
-    accept_above: float | None = None
-    """Write the best candidate's URL into the citation when it scores at least this."""
-    outlets_file: Path | None = None
-    """A TOML file of outlets to add to (or override in) the shipped registry."""
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class FindCommandSettings:
-    """What a config file may say for ``find``: ``[find]`` and the ``[outlets]`` table."""
-
-    find: FindSettings = dataclasses.field(default_factory=FindSettings)
-    outlets: dict[str, Any] = dataclasses.field(default_factory=dict)
-    """Outlets to add to the registry, in the registry's format."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -9,13 +9,31 @@ and :mod:`~linkwatch.preserve.run`, which ties them to the store for ``linkwatch
 
 from __future__ import annotations
 
-from linkwatch.preserve.model import PreserveResult, PreserveStatus, Target
-from linkwatch.preserve.record import PywbRecorder, RecordTarget
-from linkwatch.preserve.robust import Version, robustify_html, robustify_markdown
-from linkwatch.preserve.run import ArchiveOptions, ArchiveOutcome, Archiver, select
-from linkwatch.preserve.spn import IAKeys, SavePageNow, SpnOptions, keys_from_env
-from linkwatch.preserve.warc import WarcArchiver, WarcOptions
-from linkwatch.preserve.writeback import WriteBack, write_back
+from typing import TYPE_CHECKING
+
+from linkwatch.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from linkwatch.preserve.model import PreserveResult, PreserveStatus, Target
+    from linkwatch.preserve.record import PywbRecorder, RecordTarget
+    from linkwatch.preserve.robust import Version, robustify_html, robustify_markdown
+    from linkwatch.preserve.run import ArchiveOptions, ArchiveOutcome, Archiver, select
+    from linkwatch.preserve.spn import IAKeys, SavePageNow, SpnOptions, keys_from_env
+    from linkwatch.preserve.warc import WarcArchiver, WarcOptions
+    from linkwatch.preserve.writeback import WriteBack, write_back
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "linkwatch.preserve.model": ("PreserveResult", "PreserveStatus", "Target"),
+        "linkwatch.preserve.record": ("PywbRecorder", "RecordTarget"),
+        "linkwatch.preserve.robust": ("Version", "robustify_html", "robustify_markdown"),
+        "linkwatch.preserve.run": ("ArchiveOptions", "ArchiveOutcome", "Archiver", "select"),
+        "linkwatch.preserve.spn": ("IAKeys", "SavePageNow", "SpnOptions", "keys_from_env"),
+        "linkwatch.preserve.warc": ("WarcArchiver", "WarcOptions"),
+        "linkwatch.preserve.writeback": ("WriteBack", "write_back"),
+    },
+)
 
 __all__ = [
     "ArchiveOptions",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import enum
 
+from linkwatch.status import Verdict
+
 
 class PreserveStatus(enum.StrEnum):
     """The outcome of asking one target to keep one URL."""
@@ -64,3 +66,7 @@ class PreserveResult:
     def done(self) -> bool:
         """True when the capture exists and was confirmed."""
         return self.status in DONE
+
+
+#: Verdicts preserved when ``--only`` is not given.
+DEFAULT_VERDICTS: frozenset[Verdict] = frozenset({Verdict.AT_RISK, Verdict.DRIFTED})

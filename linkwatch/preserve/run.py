@@ -23,7 +23,7 @@ import httpx
 from linkwatch.client import ClientConfig, is_public_address, make_client
 from linkwatch.errors import BlockedAddressError, ExitCode, InputError
 from linkwatch.preserve.ledger import Ledger, StoredLink, StoredRequest
-from linkwatch.preserve.model import DONE, PreserveResult, PreserveStatus, Target
+from linkwatch.preserve.model import DEFAULT_VERDICTS, DONE, PreserveResult, PreserveStatus, Target
 from linkwatch.preserve.record import PywbRecorder, RecordTarget
 from linkwatch.preserve.robust import date_of_timestamp
 from linkwatch.preserve.spn import SavePageNow, SpnOptions
@@ -35,9 +35,6 @@ from linkwatch.status import ArchiveStatus, LiveStatus, Verdict
 from linkwatch.store.db import Store
 
 logger = logging.getLogger(__name__)
-
-#: Verdicts preserved when ``--only`` is not given.
-DEFAULT_VERDICTS: frozenset[Verdict] = frozenset({Verdict.AT_RISK, Verdict.DRIFTED})
 
 _WHY = {
     Verdict.AT_RISK: "at-risk: alive, no good capture",

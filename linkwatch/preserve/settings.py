@@ -11,13 +11,15 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from linkwatch.errors import InputError
-from linkwatch.preserve.model import Target
-from linkwatch.preserve.record import RecordTarget
-from linkwatch.preserve.run import DEFAULT_VERDICTS, ArchiveOptions
-from linkwatch.preserve.spn import IAKeys, SpnOptions
+from linkwatch.preserve.model import DEFAULT_VERDICTS, Target
 from linkwatch.status import Verdict
+
+if TYPE_CHECKING:
+    from linkwatch.preserve.run import ArchiveOptions
+    from linkwatch.preserve.spn import IAKeys
 
 #: An SPN2 ``if_not_archived_within`` value: seconds, or parts like ``3d 5h 20m``.
 _WITHIN = re.compile(r"^\s*(?:\d+|(?:\d+\s*[dhms]\s*)+)\s*$", re.IGNORECASE)
@@ -54,6 +56,11 @@ class PreserveSettings:
         keys: IAKeys | None = None,
     ) -> ArchiveOptions:
         """The options of an ``archive`` run; raises :class:`InputError` naming a bad setting."""
+        # Imported here: reading a config file must not load the archiving machinery.
+        from linkwatch.preserve.record import RecordTarget
+        from linkwatch.preserve.run import ArchiveOptions
+        from linkwatch.preserve.spn import SpnOptions
+
         targets = tuple(dict.fromkeys(t.strip() for t in self.to if t.strip()))
         if not targets:
             raise InputError("--to: name at least one target")

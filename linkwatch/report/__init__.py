@@ -9,27 +9,60 @@ given; :func:`notify_run` sends those changes through Apprise.
 
 from __future__ import annotations
 
-from linkwatch.report.csvdoc import CSV_COLUMNS, neutralise, render_csv
-from linkwatch.report.html import render_html
-from linkwatch.report.jsondoc import render_json, results_document, schema
-from linkwatch.report.markdown import render_markdown
-from linkwatch.report.model import (
-    VERDICT_ORDER,
-    ReportCounts,
-    RunDiff,
-    Summary,
-    by_report,
-    diff_runs,
-    parse_verdicts,
-    summarize,
-)
-from linkwatch.report.notify import notify_run
-from linkwatch.report.writer import (
-    FILE_NAMES,
-    ReportFormat,
-    render,
-    render_chunks,
-    write_reports,
+from typing import TYPE_CHECKING
+
+from linkwatch.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from linkwatch.report.csvdoc import CSV_COLUMNS, neutralise, render_csv
+    from linkwatch.report.html import render_html
+    from linkwatch.report.jsondoc import render_json, results_document, schema
+    from linkwatch.report.markdown import render_markdown
+    from linkwatch.report.model import (
+        VERDICT_ORDER,
+        ReportCounts,
+        RunDiff,
+        Summary,
+        by_report,
+        diff_runs,
+        parse_verdicts,
+        summarize,
+    )
+    from linkwatch.report.notify import notify_run
+    from linkwatch.report.writer import (
+        FILE_NAMES,
+        ReportFormat,
+        render,
+        render_chunks,
+        write_reports,
+    )
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "linkwatch.report.csvdoc": ("CSV_COLUMNS", "neutralise", "render_csv"),
+        "linkwatch.report.html": ("render_html",),
+        "linkwatch.report.jsondoc": ("render_json", "results_document", "schema"),
+        "linkwatch.report.markdown": ("render_markdown",),
+        "linkwatch.report.model": (
+            "VERDICT_ORDER",
+            "ReportCounts",
+            "RunDiff",
+            "Summary",
+            "by_report",
+            "diff_runs",
+            "parse_verdicts",
+            "summarize",
+        ),
+        "linkwatch.report.notify": ("notify_run",),
+        "linkwatch.report.writer": (
+            "FILE_NAMES",
+            "ReportFormat",
+            "render",
+            "render_chunks",
+            "write_reports",
+        ),
+    },
 )
 
 __all__ = [

@@ -7,8 +7,21 @@ citations files and machines (:mod:`linkwatch.store.postgres`), behind one inter
 
 from __future__ import annotations
 
-from linkwatch.store.db import DEFAULT_DB_NAME, RunSummary, Store, default_db_path
-from linkwatch.store.history import ConfirmPolicy, UrlHistory, advance
+from typing import TYPE_CHECKING
+
+from linkwatch.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from linkwatch.store.db import DEFAULT_DB_NAME, RunSummary, Store, default_db_path
+    from linkwatch.store.history import ConfirmPolicy, UrlHistory, advance
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "linkwatch.store.db": ("DEFAULT_DB_NAME", "RunSummary", "Store", "default_db_path"),
+        "linkwatch.store.history": ("ConfirmPolicy", "UrlHistory", "advance"),
+    },
+)
 
 __all__ = [
     "DEFAULT_DB_NAME",
