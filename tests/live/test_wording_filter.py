@@ -26,6 +26,7 @@ from linkwatch.live.soft404 import (
     not_found_wording,
     wording_in,
 )
+from tests.live.test_judging import NOT_FOUND_TITLES, OTHER_TITLES
 from tests.web import local_web, newsroom
 
 
@@ -74,15 +75,10 @@ def _served_pages() -> list[PageText]:
 
 
 #: Titles, headings and sentences of known not-found pages and of pages that only talk
-#: about missing things, in the languages the patterns cover.
+#: about missing things, in the languages the patterns cover (the judging tests' titles too).
 KNOWN = [
-    "Page not found | City News",
-    "404",
-    "404 Not Found",
-    "Not Found",
-    "Error 404 (Not Found)!!1",
-    "Oops! That page can’t be found.",
-    "Sorry, the page you requested could not be found",
+    *NOT_FOUND_TITLES,
+    *OTHER_TITLES,
     "The page you are looking for does not exist",
     "This page is no longer available",
     "We couldn't find that page",
@@ -96,32 +92,13 @@ KNOWN = [
     "Страница не найдена",
     "ページが見つかりません",
     "페이지를 찾을 수 없습니다",
-    "页面不存在_某市人民政府",
-    "您访问的页面不存在",
-    "该页面已被删除",
-    "页面未找到",
-    "找不到该页面",
     "无法找到该页面",
-    "404错误页面",
     "错误代码：404",
-    "页面走丢了",
-    "对不起，您访问的页面不存在或已被删除",
     "不存在或已删除",
-    "找不到該頁面",
-    "頁面不存在",
-    "網頁已刪除",
     "ＰＡＧＥ ＮＯＴ ＦＯＵＮＤ",
     "HTTP 404",
     "Status code: 404",
     "404 error",
-    "What is a 404 error?",
-    "What is a 404 error? A complete guide for webmasters",
-    "Error 404: the story of the missing page",
-    "Missing hikers not found after week-long search",
-    "Drug no longer available in China, patients say",
-    "网民反映部分政府网站页面不存在问题",
-    "Labour transfer notice",
-    "提示信息",
     "Bench page 127.0.10.5:8000/p/17.html",
     "",
     " | ",
