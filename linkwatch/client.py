@@ -167,5 +167,14 @@ def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop]:
 
 def run_async(main: Coroutine[typing.Any, typing.Any, T]) -> T:
     """Run ``main`` to completion on a new loop from :func:`event_loop_factory`; its result."""
+    results: list[T] = []
+
+    async def keep(result: typing.Awaitable[T]) -> None:
+        results.append(await result)
+
+    # The task's own result stays None: when the Runner restores the SIGINT handler it
+    # gets back, CPython formats that handler (and the finished task in it) into an
+    # error message, and a whole run's results would be written out as text there.
     with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
-        return runner.run(main)
+        runner.run(keep(main))
+    return results[0]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 
 import httpx
 import pytest
 
-from linkwatch.client import ClientConfig, is_public_address, make_client
+from linkwatch.client import ClientConfig, is_public_address, make_client, run_async
 from linkwatch.errors import BlockedAddressError
 from linkwatch.live import LiveOptions, check_live
 from linkwatch.status import LiveStatus
@@ -69,3 +70,26 @@ def test_redirect_from_an_allowed_host_to_loopback_is_refused(local_web: LocalWe
 
     with pytest.raises(BlockedAddressError, match=r"127\.0\.0\.11"):
         asyncio.run(fetch())
+
+
+def test_run_async_hands_back_the_result_without_ever_formatting_it() -> None:
+    formatted: list[str] = []
+
+    class Whole:
+        """Stands for a run's results: far too large to be written out as text."""
+
+        def __repr__(self) -> str:
+            formatted.append("repr")
+            return "Whole()"
+
+    async def main() -> Whole:
+        return Whole()
+
+    # asyncio.Runner installs its own SIGINT handler only over Python's default one.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        assert isinstance(run_async(main()), Whole)
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert formatted == []

@@ -21,7 +21,9 @@ def shingles(toks: Sequence[str], size: int = SHINGLE_SIZE) -> frozenset[str]:
         return frozenset()
     if len(toks) <= size:
         return frozenset({" ".join(toks)})
-    return frozenset(" ".join(toks[i : i + size]) for i in range(len(toks) - size + 1))
+    # Each shingle joins the tokens zip takes side by side from ``size`` shifted views;
+    # the shortest view ends it, after the last whole shingle.
+    return frozenset(map(" ".join, zip(*[toks[i:] for i in range(size)], strict=False)))
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -120,28 +122,55 @@ def _hash64(feature: str) -> int:
     return int.from_bytes(hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest(), "big")
 
 
+#: Features counted together in byte-wide lanes (a count of up to 255 fits a byte).
+_CHUNK = 255
+#: Bits of one feature's row: 64 columns, a byte each.
+_ROW_BITS = 64 * 8
+#: A feature's bits written as "0"/"1" characters become lanes holding 0 or 1.
+_BITS_TO_LANES = bytes.maketrans(b"01", b"\x00\x01")
+#: The top bit of a 32-bit lane, as the "1" or "0" of the SimHash's binary digits.
+_TOP_TO_DIGIT = bytes.maketrans(b"\x80\x00", b"10")
+_LANE_ONES = int.from_bytes(b"\x00\x00\x00\x01" * 64, "big")
+_LANE_TOPS = int.from_bytes(b"\x80\x00\x00\x00" * 64, "big")
+_BLAKE2B_64 = hashlib.blake2b(digest_size=8)
+
+
 def simhash(features: Iterable[str]) -> int:
-    """Charikar's 64-bit SimHash of a feature set; near-duplicate texts differ in few bits."""
-    blake2b = hashlib.blake2b
-    # Each feature's hash as 64 "0"/"1" characters, most significant bit first;
-    # column i of that table is counted with one C-level slice and count, instead
-    # of 64 Python additions per feature.
-    table = "".join(
-        [
-            format(
-                int.from_bytes(blake2b(f.encode("utf-8"), digest_size=8).digest(), "big"), "064b"
-            )
-            for f in features
-        ]
-    )
-    count = len(table) // 64
+    """Charikar's 64-bit SimHash of a feature set; near-duplicate texts differ in few bits.
+
+    Each feature's 64-bit BLAKE2b hash votes on every bit: the bit is set when more
+    than half of the features have it set.
+    """
+    # The votes are counted with a few big-integer operations instead of 64 Python
+    # additions per feature: each feature's bits are spread one to a byte (a row of 64
+    # byte lanes), the rows of up to 255 features are added by halving, and the column
+    # sums are widened to 32-bit lanes and added across chunks. A lane biased by
+    # 2**31 - 1 - count // 2 has its top bit set exactly when its count exceeds half.
+    copy = _BLAKE2B_64.copy
+    digests = []
+    for data in map(str.encode, features):
+        hashed = copy()
+        hashed.update(data)
+        digests.append(hashed.digest())
+    count = len(digests)
     if not count:
         return 0
-    value = 0
-    for column in range(64):
-        if 2 * table[column::64].count("1") > count:
-            value |= 1 << (63 - column)
-    return value
+    sums = 0
+    for start in range(0, count, _CHUNK):
+        chunk = digests[start : start + _CHUNK]
+        rows = len(chunk)
+        bits = format(int.from_bytes(b"".join(chunk), "big"), f"0{rows * 64}b")
+        lanes = int.from_bytes(bits.encode("ascii").translate(_BITS_TO_LANES), "big")
+        while rows > 1:
+            half = rows >> 1
+            shift = half * _ROW_BITS
+            lanes = (lanes >> shift) + (lanes & ((1 << shift) - 1))
+            rows -= half
+        wide = lanes.to_bytes(64, "big").decode("latin-1").encode("utf-32-be")
+        sums += int.from_bytes(wide, "big")
+    biased = sums + (0x7FFFFFFF - count // 2) * _LANE_ONES
+    tops = (biased & _LANE_TOPS).to_bytes(256, "big")[::4]
+    return int(tops.translate(_TOP_TO_DIGIT), 2)
 
 
 def text_simhash(text: str) -> str:

@@ -100,8 +100,6 @@ class _Job:
     started: float = 0.0
     out_of_patience: bool = False
     """A retry was due but would not have fitted the URL's patience budget."""
-    slot: bool = False
-    """The job holds a network slot taken for its first request and not yet used."""
 
 
 class _Retry(Exception):
@@ -165,10 +163,6 @@ class _LiveStage:
             max_redirects=options.max_redirects,
         )
         self.views = PageViews()
-        # Requests in flight, at most ``concurrency``. Reading and judging a page happens
-        # outside this limit, so a slot freed by an answer goes to the next request at once
-        # instead of waiting for the page's fingerprint (see :meth:`_fetch`).
-        self.slots = asyncio.Semaphore(options.concurrency)
         self.results: dict[str, Checked] = {}
         self.keep_results = keep_results
         self.finished: set[str] = set()
@@ -198,11 +192,9 @@ class _LiveStage:
             await self._check_canary()
         if not self.outage:
             self.queue.add_many((self._host_of(u), _Job(u)) for u in valid)
-            # Twice as many workers as slots: while one worker reads and judges its page,
-            # another already waits with its next URL for the slot that answer freed.
             workers = [
                 asyncio.create_task(self._worker())
-                for _ in range(min(2 * self.options.concurrency, max(1, len(valid))))
+                for _ in range(min(self.options.concurrency, max(1, len(valid))))
             ]
             try:
                 await asyncio.gather(*workers)
@@ -229,7 +221,7 @@ class _LiveStage:
         )
 
     async def _check_canary(self) -> None:
-        chain = await self._fetch(None, self.options.canary, "GET")
+        chain = await self.fetcher.chain(self.options.canary, "GET")
         if isinstance(chain.end, Failure) and chain.end.network_level:
             self.outage = (
                 f"the network looks down: the canary {self.options.canary} failed"
@@ -244,8 +236,6 @@ class _LiveStage:
             host, job = item
             stalled = [False]
             try:
-                await self.slots.acquire()
-                job.slot = True
                 if not job.started:
                     job.started = time.monotonic()
                 try:
@@ -262,9 +252,6 @@ class _LiveStage:
                 self._finish(job.url, checked.live, checked)
                 self._note_host(host, checked.live)
             finally:
-                if job.slot:
-                    job.slot = False
-                    self.slots.release()
                 self.queue.done(host, stalled=stalled[0])
 
     async def _check_watched(self, host: str, job: _Job, stalled: list[bool]) -> Checked:
@@ -372,7 +359,7 @@ class _LiveStage:
         attempts = list(job.notes)
         prev = self.previous.get(job.url)
         if self._head_first(url, prev):
-            chain = await self._fetch(job, url, "HEAD")
+            chain = await self.fetcher.chain(url, "HEAD")
             end = chain.end
             if isinstance(end, Answer) and 200 <= end.status < 300:
                 ctype = end.headers.get("content-type", "")
@@ -390,7 +377,7 @@ class _LiveStage:
                 f"HEAD {end.status}" if isinstance(end, Answer) else f"HEAD failed ({end.reason})"
             )
         headers = self._conditional_headers(prev)
-        chain = await self._fetch(job, url, "GET", headers)
+        chain = await self.fetcher.chain(url, "GET", headers)
         self._maybe_retry(host, job, chain, "GET")
         if isinstance(chain.end, Failure):
             return self._failure_result(host, job, chain)
@@ -406,25 +393,6 @@ class _LiveStage:
         if self.options.probe and readable and end.status != 304:
             probe = await self._probe(url)
         return self._answer_result(job, chain, attempts, view, probe, prev)
-
-    async def _fetch(
-        self, job: _Job | None, url: str, method: str, headers: dict[str, str] | None = None
-    ) -> Chain:
-        """One request chain within a network slot: the job's own slot for its first
-        request, a fresh one for any other (probe, HEAD then GET, a DOI's landing page)."""
-        if job is not None and job.slot:
-            job.slot = False
-        else:
-            await self.slots.acquire()
-        try:
-            chain = await self.fetcher.chain(url, method, headers)
-        finally:
-            self.slots.release()
-        # Let the request that waited for this slot go out before this answer is read
-        # and judged: pages arrive in bursts, and judging a burst one page after another
-        # would hold every next request back by the whole burst's CPU time.
-        await asyncio.sleep(0)
-        return chain
 
     def _head_first(self, url: str, prev: Previous | None) -> bool:
         if self.options.method == "head":
@@ -530,7 +498,7 @@ class _LiveStage:
 
     async def _make_probe(self, url: str) -> Probe:
         target = probe_url(url)
-        chain = await self._fetch(None, target, "GET")
+        chain = await self.fetcher.chain(target, "GET")
         end = chain.end
         if isinstance(end, Failure):
             return Probe(url=target, http_status=None)
@@ -545,7 +513,7 @@ class _LiveStage:
         doi = job.url[len(DOI_PREFIX) :]
         resolver = self.options.doi_resolver.rstrip("/")
         api = f"{resolver}/api/handles/{urllib.parse.quote(doi, safe='/')}"
-        chain = await self._fetch(job, api, "GET")
+        chain = await self.fetcher.chain(api, "GET")
         self._maybe_retry(host, job, chain, "handle API")
         end = chain.end
         if isinstance(end, Failure):

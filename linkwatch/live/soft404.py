@@ -79,6 +79,43 @@ STRICT_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     )
 )
 
+#: For each pattern above (not-found first, then strict), words one of which every match
+#: contains. A segment with none of a pattern's words cannot match it, so the pattern is not
+#: run there; a piece with none of them at all is answered at once (most titles and headings).
+#: ``tests/live/test_wording_filter.py`` holds the answers equal to running every pattern.
+_NEEDED_WORDS: tuple[tuple[str, ...], ...] = (
+    ("found",),
+    ("found",),
+    ("available",),
+    ("exist",),
+    ("found", "located"),
+    ("available", "removed", "deleted"),
+    ("requested", "looking"),
+    ("find",),
+    ("found",),
+    ("introuvable", "trouv", "gefunden", "encontrada", "найдена", "見つかりません", "찾을"),
+    ("不存在", "未找到", "找不到", "已", "走丢了", "走丟了", "飞走了", "飛走了"),
+    ("找不到",),
+    ("无法", "無法"),
+    ("404",),
+    ("或",),
+    ("404",),
+    ("404",),
+    ("404",),
+)
+#: Each pattern with its needed words and the words it leaves room for (none when strict).
+_WORDING_CHECKS: tuple[tuple[re.Pattern[str], tuple[str, ...], int], ...] = tuple(
+    zip(
+        (*NOT_FOUND_PATTERNS, *STRICT_PATTERNS),
+        _NEEDED_WORDS,
+        (1,) * len(NOT_FOUND_PATTERNS) + (0,) * len(STRICT_PATTERNS),
+        strict=True,
+    )
+)
+_ANY_NEEDED_WORD = re.compile(
+    "|".join(re.escape(word) for word in sorted({w for ws in _NEEDED_WORDS for w in ws}))
+)
+
 #: Words a not-found message is made of besides its key phrase.
 _FILLER_WORDS = """sorry oops whoops oh no uh hmm the a an this that it its we you your i
     requested request
@@ -146,16 +183,20 @@ def wording_in(piece: str) -> str:
     "What is a 404 error? A complete guide" and "Bodies not found in river" do not.
     """
     folded = unicodedata.normalize("NFKC", piece).casefold().replace("’", "'")
+    if _ANY_NEEDED_WORD.search(folded) is None:
+        return ""
     for segment in _SEGMENT_SPLIT.split(folded):
         segment = segment.strip()
         if not segment:
             continue
-        for pattern in (*NOT_FOUND_PATTERNS, *STRICT_PATTERNS):
+        for pattern, needed, latin_allowed in _WORDING_CHECKS:
+            if not any(word in segment for word in needed):
+                continue
             match = pattern.search(segment)
             if match is None:
                 continue
             latin, cjk = _words_left(segment, match)
-            if latin <= (0 if pattern in STRICT_PATTERNS else 1) and cjk <= 6:
+            if latin <= latin_allowed and cjk <= 6:
                 return match.group(0).strip()
     return ""
 
@@ -164,7 +205,8 @@ def not_found_wording(text: PageText | None) -> str:
     """The not-found phrase in a page's title, first headings or (short pages) text, or ``""``."""
     if text is None:
         return ""
-    for piece in (text.title, *text.headings[:3]):
+    # A heading that repeats the title (most pages) is read once.
+    for piece in dict.fromkeys((text.title, *text.headings[:3])):
         phrase = wording_in(piece)
         if phrase:
             return phrase

@@ -116,48 +116,48 @@ def test_unsolicited_304_is_named_as_such() -> None:
     assert "not modified since the last check" in reason
 
 
-@pytest.mark.parametrize(
-    "title",
-    [
-        "Page not found | City News",
-        "404",
-        "404 Not Found",
-        "Not Found",
-        "Error 404 (Not Found)!!1",
-        "Oops! That page can’t be found.",
-        "Sorry, the page you requested could not be found",
-        "Seite nicht gefunden",
-        "页面不存在_某市人民政府",
-        "您访问的页面不存在",
-        "您所访问的页面已删除",
-        "该页面已被删除",
-        "页面未找到",
-        "找不到该页面",
-        "404错误页面",
-        "页面走丢了",
-        "对不起，您访问的页面不存在或已被删除",
-        "找不到該頁面",
-        "頁面不存在",
-        "網頁已刪除",
-    ],
-)
+#: Titles of not-found pages, in the languages the wording covers.
+NOT_FOUND_TITLES = [
+    "Page not found | City News",
+    "404",
+    "404 Not Found",
+    "Not Found",
+    "Error 404 (Not Found)!!1",
+    "Oops! That page can’t be found.",
+    "Sorry, the page you requested could not be found",
+    "Seite nicht gefunden",
+    "页面不存在_某市人民政府",
+    "您访问的页面不存在",
+    "您所访问的页面已删除",
+    "该页面已被删除",
+    "页面未找到",
+    "找不到该页面",
+    "404错误页面",
+    "页面走丢了",
+    "对不起，您访问的页面不存在或已被删除",
+    "找不到該頁面",
+    "頁面不存在",
+    "網頁已刪除",
+]
+#: Titles that speak of 404s or of things not found without being not-found pages.
+OTHER_TITLES = [
+    "What is a 404 error?",
+    "What is a 404 error? A complete guide for webmasters",
+    "Error 404: the story of the missing page",
+    "Missing hikers not found after week-long search",
+    "Drug no longer available in China, patients say",
+    "网民反映部分政府网站页面不存在问题",
+    "Labour transfer notice",
+    "提示信息",
+]
+
+
+@pytest.mark.parametrize("title", NOT_FOUND_TITLES)
 def test_not_found_wording_in_titles_is_recognised(title: str) -> None:
     assert wording_in(title)
 
 
-@pytest.mark.parametrize(
-    "title",
-    [
-        "What is a 404 error?",
-        "What is a 404 error? A complete guide for webmasters",
-        "Error 404: the story of the missing page",
-        "Missing hikers not found after week-long search",
-        "Drug no longer available in China, patients say",
-        "网民反映部分政府网站页面不存在问题",
-        "Labour transfer notice",
-        "提示信息",
-    ],
-)
+@pytest.mark.parametrize("title", OTHER_TITLES)
 def test_titles_about_404_or_things_not_found_are_not_not_found_pages(title: str) -> None:
     assert wording_in(title) == ""
 
