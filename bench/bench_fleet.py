@@ -70,8 +70,11 @@ def _web_peak(web: subprocess.Popen[str]) -> dict[str, object]:
 def _check(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [*LINKWATCH, "check", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        text=True, env=env,
+        [*LINKWATCH, "check", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     assert proc.stderr is not None
     err = proc.stderr.read()
@@ -119,13 +122,29 @@ def main() -> None:
     csv = folder / "citations.csv"
     citations = [Citation(id=f"c{i}", url=u, date="2024-01-01") for i, u in enumerate(urls)]
     write_citations(csv, citations)
-    common = [str(csv), "--no-archive", "--allow-private", "--retries", "0", "-q",
-              "--per-host", str(opts.per_host), "--host-interval", "0",
-              "--concurrency", str(opts.concurrency), "--reports", str(folder / "reports")]
+    common = [
+        str(csv),
+        "--no-archive",
+        "--allow-private",
+        "--retries",
+        "0",
+        "-q",
+        "--per-host",
+        str(opts.per_host),
+        "--host-interval",
+        "0",
+        "--concurrency",
+        str(opts.concurrency),
+        "--reports",
+        str(folder / "reports"),
+    ]
     env = dict(os.environ)
     env.pop("LINKWATCH_DB", None)
-    print(f"{len(urls)} URLs on {opts.hosts} hosts, {opts.delay * 1000:.0f} ms answers,"
-          f" --per-host {opts.per_host}, --concurrency {opts.concurrency}", flush=True)
+    print(
+        f"{len(urls)} URLs on {opts.hosts} hosts, {opts.delay * 1000:.0f} ms answers,"
+        f" --per-host {opts.per_host}, --concurrency {opts.concurrency}",
+        flush=True,
+    )
     rows = []
     with PostgresServer.start() as server:
         plan = [] if opts.skip_local else [0]
@@ -145,13 +164,23 @@ def main() -> None:
                     label = f"{workers} worker(s) × --jobs {opts.jobs}"
                     db = server.new_database()
                     for _ in range(workers):
-                        fleet.append(subprocess.Popen(
-                            [*LINKWATCH, "worker", "--jobs", str(opts.jobs), "-q", "--db", db],
-                            stderr=subprocess.DEVNULL, text=True,
-                        ))
+                        fleet.append(
+                            subprocess.Popen(
+                                [*LINKWATCH, "worker", "--jobs", str(opts.jobs), "-q", "--db", db],
+                                stderr=subprocess.DEVNULL,
+                                text=True,
+                            )
+                        )
                     wall, cpu, summary = _check(
-                        [*common, "--db", db, "--distributed",
-                         "--shard-size", str(opts.shard_size)], env
+                        [
+                            *common,
+                            "--db",
+                            db,
+                            "--distributed",
+                            "--shard-size",
+                            str(opts.shard_size),
+                        ],
+                        env,
                     )
             finally:
                 worker_cpu = 0.0
@@ -181,13 +210,17 @@ def main() -> None:
             print(f"  {summary}", flush=True)
             if int(str(peak["max_in_flight"])) > opts.per_host:
                 raise SystemExit(f"per-host limit broken: {peak}")
-    print("| run | load avg | wall | CPU (check + workers) | CPU per URL | of which `check` |"
-          " PostgreSQL CPU | max in flight to one host |")
+    print(
+        "| run | load avg | wall | CPU (check + workers) | CPU per URL | of which `check` |"
+        " PostgreSQL CPU | max in flight to one host |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:
-        print(f"| {r['run']} | {r['load']} | {r['wall_s']} s | {r['cpu_s']} s |"
-              f" {r['cpu_ms_per_url']} ms | {r['coordinator_cpu_s']} s | {r['postgres_cpu_s']} s |"
-              f" {r['max_in_flight_one_host']} |")
+        print(
+            f"| {r['run']} | {r['load']} | {r['wall_s']} s | {r['cpu_s']} s |"
+            f" {r['cpu_ms_per_url']} ms | {r['coordinator_cpu_s']} s | {r['postgres_cpu_s']} s |"
+            f" {r['max_in_flight_one_host']} |"
+        )
 
 
 if __name__ == "__main__":

@@ -73,8 +73,12 @@ async def serve(hosts: int, port: int, delay: float) -> None:
     stop = asyncio.Event()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     await stop.wait()
-    print(json.dumps({"max_in_flight": counts.peak, "host": counts.peak_host,
-                      "served": counts.served}), flush=True)
+    print(
+        json.dumps(
+            {"max_in_flight": counts.peak, "host": counts.peak_host, "served": counts.served}
+        ),
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -260,9 +260,7 @@ def archive_command(
             _die("--warc was given but --to does not include warc")
         run_settings = loaded.build(RunSettings, {"citations": citations})
         source = run_settings.citations or Path("citations.csv")
-        store_path = (
-            _db_given(db) or loaded.build(CheckOptions).db or default_db_path(source)
-        )
+        store_path = _db_given(db) or loaded.build(CheckOptions).db or default_db_path(source)
         options = settings.options(
             ids=tuple(_split_words(ids)), dry_run=dry_run, keys=keys_from_env()
         )
@@ -536,9 +534,7 @@ def check_command(
     verbosity = -1 if quiet else verbose or settings.verbosity
     _setup_logging(verbosity)
     citations = _citations_from(settings.citations or Path("citations.csv"))
-    progress = (
-        _CheckProgress() if sys.stderr.isatty() and not json_out and verbosity >= 0 else None
-    )
+    progress = _CheckProgress() if sys.stderr.isatty() and not json_out and verbosity >= 0 else None
     try:
         if progress is not None:
             with progress:
@@ -821,9 +817,7 @@ def _reading_scope(citations: Path | None, config: Path | None) -> str:
     from linkwatch.config import RunSettings, load_config
     from linkwatch.store.db import citations_scope
 
-    settings = load_config(config, citations=citations).build(
-        RunSettings, {"citations": citations}
-    )
+    settings = load_config(config, citations=citations).build(RunSettings, {"citations": citations})
     return citations_scope(settings.citations) if settings.citations else ""
 
 

@@ -51,16 +51,25 @@ def test_a_fault_judging_one_url_is_contained_and_reported(
     _inject_judging_fault(monkeypatch, faulty)
     result = CliRunner().invoke(
         app,
-        ["check", str(csv), "--no-archive", "--allow-private", "--host-interval", "0",
-         "--json", "-v"],
+        [
+            "check",
+            str(csv),
+            "--no-archive",
+            "--allow-private",
+            "--host-interval",
+            "0",
+            "--json",
+            "-v",
+        ],
     )
     assert result.exit_code == ExitCode.OK, result.output
     document = json.loads(result.stdout)
     by_id = {r["citation"]["id"]: r for r in document["run"]["results"]}
     broken = by_id["not-found-404"]
     assert broken["live"]["status"] == "not-checked"
-    assert "internal error (RuntimeError: the judge tripped over this page)" in (
-        broken["live"]["reason"]
+    assert (
+        "internal error (RuntimeError: the judge tripped over this page)"
+        in (broken["live"]["reason"])
     )
     assert broken["verdict"] == "unverifiable"
     for name in CASES:
@@ -83,9 +92,7 @@ def test_without_verbose_the_fault_is_counted_but_no_traceback_is_printed(
     csv = tmp_path / "citations.csv"
     write_citations(csv, [Citation(id="a", url=local_web.url("ok-html"))])
     _inject_judging_fault(monkeypatch, local_web.url("ok-html"))
-    result = CliRunner().invoke(
-        app, ["check", str(csv), "--no-archive", "--allow-private", "-q"]
-    )
+    result = CliRunner().invoke(app, ["check", str(csv), "--no-archive", "--allow-private", "-q"])
     assert result.exit_code == ExitCode.OK, result.output
     assert "1 URL(s) hit an internal error" in result.stderr
     assert "Traceback" not in result.stderr
@@ -116,9 +123,7 @@ class _ArchiveThatFailsOnce:
         }
 
 
-def test_a_fault_in_the_archive_stage_stays_in_its_url(
-    tmp_path: Path, local_web: LocalWeb
-) -> None:
+def test_a_fault_in_the_archive_stage_stays_in_its_url(tmp_path: Path, local_web: LocalWeb) -> None:
     urls = {name: local_web.url(name) for name in ("ok-html", "redirect-301", "gone-410")}
     citations = [Citation(id=name, url=url) for name, url in urls.items()]
     options = CheckOptions(

@@ -21,8 +21,17 @@ from tests.web import LocalWeb
 def _check(csv: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
-            sys.executable, "-m", "linkwatch", "check", str(csv), "--no-archive",
-            "--allow-private", "--host-interval", "0", "--json", *args,
+            sys.executable,
+            "-m",
+            "linkwatch",
+            "check",
+            str(csv),
+            "--no-archive",
+            "--allow-private",
+            "--host-interval",
+            "0",
+            "--json",
+            *args,
         ],
         capture_output=True,
         text=True,

@@ -50,10 +50,19 @@ def _saved(dialect: CsvDialect, archive_url: str = "") -> bytes:
     """A two-row citations file as the spreadsheet writes it; ``archive_url`` of row c2."""
     d = dialect.delimiter
     values = {
-        "c1": {"url": "http://www.gov.cn/zhengce/2019/content_1.htm", "source": "国务院",
-               "title": f'Notice on "transfer"{d} 2019', "date": "2019-03-01"},
-        "c2": {"url": "https://example.org/a b", "source": "Xinhua", "title": "平安",
-               "date": "2020", "archive_url": archive_url},
+        "c1": {
+            "url": "http://www.gov.cn/zhengce/2019/content_1.htm",
+            "source": "国务院",
+            "title": f'Notice on "transfer"{d} 2019',
+            "date": "2019-03-01",
+        },
+        "c2": {
+            "url": "https://example.org/a b",
+            "source": "Xinhua",
+            "title": "平安",
+            "date": "2020",
+            "archive_url": archive_url,
+        },
     }
 
     def cell(value: str) -> str:
@@ -124,9 +133,21 @@ def test_verbose_check_names_the_dialect_found(tmp_path: Path) -> None:
     path = tmp_path / "citations.csv"
     path.write_bytes(_saved(SAVED_AS["excel-unicode-text"]))
     done = subprocess.run(
-        [sys.executable, "-m", "linkwatch", "check", str(path), "--no-archive", "-v",
-         "--exclude", "."],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "linkwatch",
+            "check",
+            str(path),
+            "--no-archive",
+            "-v",
+            "--exclude",
+            ".",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "tab-separated, UTF-16LE with BOM, CRLF line endings" in done.stderr
@@ -207,9 +228,7 @@ def _long_file(dialect: CsvDialect, rows: int = 3000) -> bytes:
 
 
 @pytest.mark.parametrize("name", sorted(SAVED_AS))
-def test_a_file_longer_than_a_block_is_read_whole_in_its_dialect(
-    tmp_path: Path, name: str
-) -> None:
+def test_a_file_longer_than_a_block_is_read_whole_in_its_dialect(tmp_path: Path, name: str) -> None:
     path = tmp_path / "citations.csv"
     path.write_bytes(_long_file(SAVED_AS[name]))
     assert path.stat().st_size > 2 * 65536

@@ -41,8 +41,11 @@ SETTINGS = settings(
 
 @st.composite
 def citations(draw: st.DrawFn) -> list[Citation]:
-    ids = draw(st.lists(st.text(min_size=1, max_size=8).filter(str.strip), unique=True,
-                        min_size=1, max_size=5))
+    ids = draw(
+        st.lists(
+            st.text(min_size=1, max_size=8).filter(str.strip), unique=True, min_size=1, max_size=5
+        )
+    )
     out = []
     for cid in ids:
         values = {c: draw(CELL) for c in COLUMNS if c != "id"}
@@ -68,7 +71,9 @@ def test_records_written_in_any_dialect_read_back_exactly(
         assert found.citations == rows
         # The dialect is found again, except LF/CRLF when no line break is in the header.
         assert (found.dialect.delimiter, found.dialect.encoding, found.dialect.bom) == (
-            dialect.delimiter, dialect.encoding, dialect.bom
+            dialect.delimiter,
+            dialect.encoding,
+            dialect.bom,
         )
         assert found.dialect.newline == dialect.newline
     finally:

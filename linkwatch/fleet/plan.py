@@ -144,5 +144,3 @@ def combine(
 ) -> LiveRun:
     """The run's live outcome from every shard's: the outage judged over all hosts at once."""
     return combine_parts(urls, options, results, outcomes)
-
-

@@ -159,7 +159,8 @@ class HostQueue(Generic[J]):
             if self._ready:
                 timer = loop.call_at(
                     loop.time() + (self._ready[0][0] - now),
-                    _release, waiter,
+                    _release,
+                    waiter,
                 )
             try:
                 await waiter

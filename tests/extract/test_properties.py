@@ -38,8 +38,35 @@ Exports rose ([Xinhua, October 27, 2023](http://x.cn/a)).[^1] See [the plan][p].
 """
 SAMPLES = {Format.TEXT: SAMPLE_TEXT, Format.HTML: SAMPLE_HTML, Format.MARKDOWN: SAMPLE_MARKDOWN}
 PIECES = st.sampled_from(
-    ["(", ")", "[", "]", "<", ">", "&", "#", "\n", "\n\n", " ", "http://", "2023", "October",
-     "27,", "[^1]", "<a href='", "</a>", "年", "月", "日", "\x00", "\ufeff", "*", "_", "`", "|"]
+    [
+        "(",
+        ")",
+        "[",
+        "]",
+        "<",
+        ">",
+        "&",
+        "#",
+        "\n",
+        "\n\n",
+        " ",
+        "http://",
+        "2023",
+        "October",
+        "27,",
+        "[^1]",
+        "<a href='",
+        "</a>",
+        "年",
+        "月",
+        "日",
+        "\x00",
+        "\ufeff",
+        "*",
+        "_",
+        "`",
+        "|",
+    ]
 )
 
 

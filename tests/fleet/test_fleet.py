@@ -104,9 +104,7 @@ def _wait_for(what: str, test: Any, timeout: float = 60) -> Any:
 
 
 def _citations(path: Path, urls: Sequence[str], date: str = "2023-01-01") -> Path:
-    write_citations(
-        path, [Citation(id=f"c{i}", url=u, date=date) for i, u in enumerate(urls)]
-    )
+    write_citations(path, [Citation(id=f"c{i}", url=u, date=date) for i, u in enumerate(urls)])
     return path
 
 
@@ -225,11 +223,13 @@ def test_worker_killed_mid_job_has_the_job_retried_by_another(
         # The slow host's shard is taken by the only worker; kill it in the middle of it.
         _wait_for(
             "the first worker to take every job",
-            lambda: _query(
-                pg_url, "SELECT COUNT(*) FROM procrastinate_jobs WHERE status = 'doing'"
-            )[0][0]
-            >= 1
-            and not _query(pg_url, "SELECT 1 FROM procrastinate_jobs WHERE status = 'todo'"),
+            lambda: (
+                _query(pg_url, "SELECT COUNT(*) FROM procrastinate_jobs WHERE status = 'doing'")[0][
+                    0
+                ]
+                >= 1
+                and not _query(pg_url, "SELECT 1 FROM procrastinate_jobs WHERE status = 'todo'")
+            ),
         )
         time.sleep(1.0)
         doomed.send_signal(signal.SIGKILL)
@@ -273,8 +273,9 @@ def test_killed_coordinator_run_again_resumes_without_redoing_finished_jobs(
     try:
         _wait_for(
             "some shards to be done",
-            lambda: _query(pg_url, "SELECT COUNT(*) FROM fleet_shards WHERE state = 'done'")[0][0]
-            >= 2,
+            lambda: (
+                _query(pg_url, "SELECT COUNT(*) FROM fleet_shards WHERE state = 'done'")[0][0] >= 2
+            ),
         )
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)

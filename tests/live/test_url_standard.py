@@ -83,9 +83,7 @@ def test_the_suite_holds_the_inputs_the_closing_note_counts() -> None:
     assert accepted >= CONTROL_CHARACTER_INPUTS
 
 
-@pytest.mark.parametrize(
-    "entry", absolute_web_inputs(), ids=lambda e: ascii(e["input"])[1:-1][:60]
-)
+@pytest.mark.parametrize("entry", absolute_web_inputs(), ids=lambda e: ascii(e["input"])[1:-1][:60])
 def test_the_normaliser_agrees_with_the_standard(entry: dict[str, Any]) -> None:
     judged = parse_web_url(entry["input"])
     if entry.get("failure"):
@@ -106,10 +104,21 @@ def test_every_input_goes_through_check_in_one_run(tmp_path: Path, local_web: Lo
     # nothing here reaches for the internet; every input is still judged and reported.
     done = subprocess.run(
         [
-            sys.executable, "-m", "linkwatch", "check", str(csv), "--no-archive", "--json",
-            "--allow-private", "--canary", local_web.url("connection-refused"),
+            sys.executable,
+            "-m",
+            "linkwatch",
+            "check",
+            str(csv),
+            "--no-archive",
+            "--json",
+            "--allow-private",
+            "--canary",
+            local_web.url("connection-refused"),
         ],
-        capture_output=True, text=True, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 3, done.stderr
@@ -170,7 +179,10 @@ def test_every_input_goes_through_extract_inside_a_report(
     out = tmp_path / "citations.csv"
     done = subprocess.run(
         [sys.executable, "-m", "linkwatch", "extract", str(report), "-o", str(out)],
-        capture_output=True, text=True, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 0, done.stderr
@@ -179,10 +191,21 @@ def test_every_input_goes_through_extract_inside_a_report(
     # ... and what was extracted is judged by check, each URL with a status.
     done = subprocess.run(
         [
-            sys.executable, "-m", "linkwatch", "check", str(out), "--no-archive", "--json",
-            "--allow-private", "--canary", local_web.url("connection-refused"),
+            sys.executable,
+            "-m",
+            "linkwatch",
+            "check",
+            str(out),
+            "--no-archive",
+            "--json",
+            "--allow-private",
+            "--canary",
+            local_web.url("connection-refused"),
         ],
-        capture_output=True, text=True, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 3, done.stderr
@@ -194,7 +217,8 @@ def test_every_input_goes_through_extract_inside_a_report(
 
 def test_hosts_the_http_client_cannot_request_are_invalid_when_fetched() -> None:
     accepted = [
-        e for e in absolute_web_inputs()
+        e
+        for e in absolute_web_inputs()
         if not e.get("failure") and e["input"] not in CONTROL_CHARACTER_INPUTS
     ]
     refused = set()

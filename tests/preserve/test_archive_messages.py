@@ -23,8 +23,14 @@ def test_dry_run_after_an_inconclusive_check_says_why_nothing_is_archived(
     write_citations(citations, [Citation(id="a", url=local_web.url("ok-html"))])
     checked = runner.invoke(
         app,
-        ["check", str(citations), "--no-archive", "--allow-private",
-         "--canary", local_web.url("connection-refused")],
+        [
+            "check",
+            str(citations),
+            "--no-archive",
+            "--allow-private",
+            "--canary",
+            local_web.url("connection-refused"),
+        ],
     )
     assert checked.exit_code == ExitCode.INCONCLUSIVE, checked.output
     out = runner.invoke(app, ["archive", str(citations), "--dry-run"])
@@ -38,8 +44,10 @@ def test_dry_run_after_an_inconclusive_check_says_why_nothing_is_archived(
 def test_nothing_at_risk_is_said_with_the_verdicts_found(tmp_path: Path) -> None:
     citations, _ = store_run(
         tmp_path,
-        [result("h1", "http://example.com/a", Verdict.HEALTHY),
-         result("l1", "http://example.com/b", Verdict.LOST)],
+        [
+            result("h1", "http://example.com/a", Verdict.HEALTHY),
+            result("l1", "http://example.com/b", Verdict.LOST),
+        ],
     )
     out = runner.invoke(app, ["archive", str(citations), "--dry-run"])
     assert out.exit_code == ExitCode.OK, out.output
