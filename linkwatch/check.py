@@ -51,7 +51,6 @@ from linkwatch.results import (
     ArchiveResult,
     ChangeResult,
     CitationResult,
-    Fingerprint,
     LiveResult,
     RunResult,
 )
@@ -598,21 +597,14 @@ def _held(
         kind = shared.setdefault(fp.content_type, fp.content_type)
         length = shared.setdefault(fp.length, fp.length)
         if kind is not fp.content_type or length is not fp.length:
-            fp = Fingerprint(fp.payload_sha1, fp.text_simhash, fp.title, kind, length, fp.words)
-    failing = live.status not in (LiveStatus.OK, LiveStatus.REDIRECTED)
-    return LiveResult(
-        url=live.url,
-        status=live.status,
+            fp = dataclasses.replace(fp, content_type=kind, length=length)
+    return dataclasses.replace(
+        live,
         reason=shared.setdefault(live.reason, live.reason),
-        http_status=live.http_status,
         final_url=live.url if live.final_url == live.url else live.final_url,
-        redirects=live.redirects,
-        checked_at=live.checked_at,
         elapsed_ms=shared.setdefault(live.elapsed_ms, live.elapsed_ms),
         fingerprint=fp,
-        failing_since=h.failing_since if failing else "",
-        consecutive_failures=h.consecutive_failures if failing else 0,
-        confirmed_dead=h.confirmed_dead or (confirm_now and h.consecutive_failures > 0),
+        **_history_fields(live, h, confirm_now),
     )
 
 
@@ -724,13 +716,17 @@ def _set_aside(
 def _with_history(live: LiveResult, h: UrlHistory | None, confirm_now: bool) -> LiveResult:
     if h is None:
         return live
+    return dataclasses.replace(live, **_history_fields(live, h, confirm_now))
+
+
+def _history_fields(live: LiveResult, h: UrlHistory, confirm_now: bool) -> dict[str, Any]:
+    """The history a result shows: failing since when, how often, confirmed dead or not."""
     failing = live.status not in (LiveStatus.OK, LiveStatus.REDIRECTED)
-    return dataclasses.replace(
-        live,
-        failing_since=h.failing_since if failing else "",
-        consecutive_failures=h.consecutive_failures if failing else 0,
-        confirmed_dead=h.confirmed_dead or (confirm_now and h.consecutive_failures > 0),
-    )
+    return {
+        "failing_since": h.failing_since if failing else "",
+        "consecutive_failures": h.consecutive_failures if failing else 0,
+        "confirmed_dead": h.confirmed_dead or (confirm_now and h.consecutive_failures > 0),
+    }
 
 
 def options_record(options: CheckOptions) -> dict[str, object]:

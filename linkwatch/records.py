@@ -201,10 +201,14 @@ class CsvDialect:
             lines.append('""' if cells == [""] else self.delimiter.join(cells))
         return "".join(line + self.newline for line in lines)
 
+    @property
+    def mark(self) -> bytes:
+        """The byte-order mark the file starts with (``b""`` when it has none)."""
+        return next((b for b, name in _BOMS if name == self.encoding), b"") if self.bom else b""
+
     def encode(self, text: str) -> bytes:
         """``text`` as the file's bytes, byte-order mark first when the file had one."""
-        bom = next((b for b, name in _BOMS if name == self.encoding), b"")
-        return (bom if self.bom else b"") + text.encode(self.encoding)
+        return self.mark + text.encode(self.encoding)
 
 
 #: How linkwatch writes a new citations file.
@@ -249,12 +253,13 @@ def _opened(path: Path) -> Iterator[BinaryIO]:
             raise CitationsFileError(f"{path}: cannot read ({exc.strerror or exc})") from exc
 
 
-def _encoding_of(start: bytes) -> tuple[str, bool]:
-    """The encoding named by the byte-order mark ``start`` begins with, and whether it has one."""
+def _encoding_of(start: bytes) -> tuple[str, int]:
+    """The encoding named by the byte-order mark ``start`` begins with, and the mark's
+    length (0 without one)."""
     for mark, name in _BOMS:
         if start.startswith(mark):
-            return name, True
-    return "utf-8", False
+            return name, len(mark)
+    return "utf-8", 0
 
 
 def _not_text(
@@ -270,16 +275,15 @@ def _not_text(
 
 def decode_table(path: Path, raw: bytes) -> tuple[str, CsvDialect]:
     """:func:`read_table` on bytes already read (``path`` names the file in errors)."""
-    encoding, bom = _encoding_of(raw)
-    if bom:
-        raw = raw[len(next(m for m, name in _BOMS if name == encoding)) :]
+    encoding, mark = _encoding_of(raw)
+    raw = raw[mark:]
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         raise _not_text(path, encoding, exc, 0) from exc
     if len(_STRAY_CONTROL.findall(text)) > len(text) * _BINARY_SHARE:
         raise CitationsFileError(f"{path}: a binary file, not a citations file")
-    return text, _dialect(text.split("\n", 1)[0], encoding, bom)
+    return text, _dialect(text.split("\n", 1)[0], encoding, bool(mark))
 
 
 def _dialect(first_line: str, encoding: str, bom: bool) -> CsvDialect:
@@ -301,9 +305,8 @@ def scan_table(path: Path) -> CsvDialect:
     path = Path(path)
     with _opened(path) as handle:
         block = handle.read(_BLOCK)
-        encoding, bom = _encoding_of(block)
-        if bom:
-            block = block[len(next(m for m, name in _BOMS if name == encoding)) :]
+        encoding, mark = _encoding_of(block)
+        block = block[mark:]
         decoder = codecs.getincrementaldecoder(encoding)()
         fed = controls = chars = 0
         first: list[str] = []
@@ -327,15 +330,14 @@ def scan_table(path: Path) -> CsvDialect:
             block = handle.read(_BLOCK)
     if controls > chars * _BINARY_SHARE:
         raise CitationsFileError(f"{path}: a binary file, not a citations file")
-    return _dialect("".join(first), encoding, bom)
+    return _dialect("".join(first), encoding, bool(mark))
 
 
 @contextlib.contextmanager
 def _text_of(path: Path, dialect: CsvDialect) -> Iterator[io.TextIOWrapper]:
     """The text of a file :func:`scan_table` found to be ``dialect``, read as a stream."""
     with _opened(path) as handle:
-        if dialect.bom:
-            handle.read(len(next(m for m, name in _BOMS if name == dialect.encoding)))
+        handle.read(len(dialect.mark))
         text = io.TextIOWrapper(handle, encoding=dialect.encoding, newline="")
         try:
             yield text
