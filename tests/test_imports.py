@@ -29,6 +29,8 @@ NOT_FOR_CHECK = [
     "warcio",
     "pdfminer",
     "apprise",
+    # Only for a page that neither declares its charset nor reads as UTF-8.
+    "charset_normalizer",
     "linkwatch.archives.lookup",
     "linkwatch.extract.core",
     "linkwatch.find.run",

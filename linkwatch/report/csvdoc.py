@@ -98,7 +98,7 @@ def render_csv(run: RunResult) -> str:
     return "".join(csv_chunks(run))
 
 
-def csv_chunks(run: RunResult, rows_per_chunk: int = 1000) -> Iterator[str]:
+def csv_chunks(run: RunResult, rows_per_chunk: int = 200) -> Iterator[str]:
     """:func:`render_csv`'s text in pieces of ``rows_per_chunk`` rows."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
