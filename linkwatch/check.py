@@ -334,13 +334,19 @@ async def check_citations(
     lives: dict[str, LiveResult] = {}
     skipped_lines: list[str] = []
     to_fetch = _set_aside(by_url, options, store, history, lives, skipped_lines)
+    # Results already held are the URLs set aside; every other result held is a fetch.
+    aside = set(lives)
     total = len(by_url)
+    if archive_stage is None:
+        # Only the archive stage looks up a URL's citations; 100,000 URLs keyed here are
+        # 5 MB that need not wait out the live stage.
+        by_url.clear()
     archive_tasks: dict[str, asyncio.Task[ArchiveAnswer]] = {}
     policy = ConfirmPolicy(runs=options.confirm_runs, days=options.confirm_days)
-    # Each fetched URL's validators: its history is advanced as its check lands (the held
-    # result shows it) and again, one URL at a time, as the run is stored, so that 100,000
-    # histories are never held beside the results.
-    steps: dict[str, tuple[str, str]] = {}
+    # Each fetched URL's history is advanced as its check lands (the held result shows it)
+    # and again, one URL at a time, as the run is stored, so that 100,000 histories are
+    # never held beside the results. Only the URLs that sent validators are noted here.
+    validators: dict[str, tuple[str, str]] = {}
     # Reasons, actions, content types and lengths repeat from URL to URL: each is held once.
     shared: dict[object, Any] = {}
     done = 0
@@ -368,12 +374,13 @@ async def check_citations(
             etag=stored.etag,
             last_modified=stored.last_modified,
         )
-        steps[url] = (
-            (stored.etag, stored.last_modified)
-            if stored.etag or stored.last_modified
-            else _NO_VALIDATORS
-        )
+        if stored.etag or stored.last_modified:
+            validators[url] = (stored.etag, stored.last_modified)
         lives[url] = _held(live, after, options.confirm_now, shared)
+
+    def fetched() -> list[str]:
+        """The URLs fetched in this run whose check landed."""
+        return [url for url in lives if url not in aside]
 
     def landed(live: LiveResult, stored: Checked | None = None) -> None:
         nonlocal done
@@ -406,7 +413,7 @@ async def check_citations(
             fingerprint=store.last_fingerprint(url),
         )
         for url, h in history.items()
-        if url in to_fetch and (h.etag or h.last_modified)
+        if (h.etag or h.last_modified) and url not in aside
     }
 
     def on_result(checked: Checked) -> None:
@@ -436,7 +443,7 @@ async def check_citations(
     if live_run.outage or interrupted:
         # No history advances: when the network looked down, results show the history
         # before this run; when the run was stopped, none.
-        for url in steps:
+        for url in fetched():
             before = history.get(url) if live_run.outage else None
             lives[url] = (
                 _with_history(lives[url], before, confirm_now=False)
@@ -524,9 +531,9 @@ async def check_citations(
     )
 
     def histories() -> Iterator[UrlHistory]:
-        for url in sorted(steps):
+        for url in sorted(fetched()):
             live = lives[url]
-            etag, last_modified = steps[url]
+            etag, last_modified = validators.get(url, _NO_VALIDATORS)
             yield advance(
                 history.get(url),
                 url,
