@@ -50,7 +50,9 @@ from linkwatch.records import Citation, read_citations
 from linkwatch.results import (
     ArchiveResult,
     ChangeResult,
-    CitationResult,
+    HeldLives,
+    HeldResults,
+    HeldRow,
     LiveResult,
     RunResult,
 )
@@ -331,11 +333,20 @@ async def check_citations(
             else:
                 by_url[key] = [held, c]
     history = store.url_history(by_url)
-    lives: dict[str, LiveResult] = {}
+    set_aside: dict[str, LiveResult] = {}
     skipped_lines: list[str] = []
-    to_fetch = _set_aside(by_url, options, store, history, lives, skipped_lines)
-    # Results already held are the URLs set aside; every other result held is a fetch.
-    aside = set(lives)
+    to_fetch = _set_aside(by_url, options, store, history, set_aside, skipped_lines)
+    aside = set(set_aside)
+    # Each URL's live result until the run is stored: a fetched one packed (a run of
+    # 100,000 URLs holds them all with the citations until its reports are written).
+    packer = HeldLives()
+    lives: dict[str, LiveResult | bytes] = {}
+
+    def live_of(url: str) -> LiveResult:
+        kept = lives[url]
+        return packer.unpack(url, kept) if isinstance(kept, bytes) else kept
+
+    faulty: set[str] = set()
     total = len(by_url)
     if archive_stage is None:
         # Only the archive stage looks up a URL's citations; 100,000 URLs keyed here are
@@ -347,8 +358,8 @@ async def check_citations(
     # and again, one URL at a time, as the run is stored, so that 100,000 histories are
     # never held beside the results. Only the URLs that sent validators are noted here.
     validators: dict[str, tuple[str, str]] = {}
-    # Reasons, actions, content types and lengths repeat from URL to URL: each is held once.
-    shared: dict[object, Any] = {}
+    # Actions repeat from citation to citation: each is held once.
+    shared: dict[str, str] = {}
     done = 0
     # Checks are stored in small batches: one commit per check held the loop 0.2 ms per URL.
     pending: list[tuple[LiveResult, str, str]] = []
@@ -376,7 +387,9 @@ async def check_citations(
         )
         if stored.etag or stored.last_modified:
             validators[url] = (stored.etag, stored.last_modified)
-        lives[url] = _held(live, after, options.confirm_now, shared)
+        if is_internal_error(live):
+            faulty.add(url)
+        lives[url] = packer.pack(_with_history(live, after, options.confirm_now))
 
     def fetched() -> list[str]:
         """The URLs fetched in this run whose check landed."""
@@ -387,6 +400,8 @@ async def check_citations(
         done += 1
         if stored is None:
             lives[live.url] = live
+            if is_internal_error(live):
+                faulty.add(live.url)
         else:
             if live_check is None:
                 pending.append((live, stored.etag, stored.last_modified))
@@ -404,8 +419,9 @@ async def check_citations(
         if progress is not None:
             progress(live, done, total)
 
-    for live in list(lives.values()):
+    for live in set_aside.values():
         landed(live)
+    set_aside.clear()
     previous = {
         url: Previous(
             etag=h.etag,
@@ -445,16 +461,16 @@ async def check_citations(
         # before this run; when the run was stopped, none.
         for url in fetched():
             before = history.get(url) if live_run.outage else None
-            lives[url] = (
-                _with_history(lives[url], before, confirm_now=False)
+            live = live_of(url)
+            lives[url] = packer.pack(
+                _with_history(live, before, confirm_now=False)
                 if before is not None
                 else dataclasses.replace(
-                    lives[url], failing_since="", consecutive_failures=0, confirmed_dead=False
+                    live, failing_since="", consecutive_failures=0, confirmed_dead=False
                 )
             )
     archives: dict[str, tuple[ArchiveResult | None, ChangeResult | None]] = {}
     interrupted = await _finish_tasks(list(archive_tasks.values()), stop, interrupted)
-    faulty = {url for url, live in lives.items() if is_internal_error(live)}
     for url, task in archive_tasks.items():
         if task.cancelled():
             continue
@@ -474,10 +490,11 @@ async def check_citations(
     archive_tasks.clear()
     by_url.clear()
     archives_asked = archive_stage is not None and options.archives.enabled
-    results = []
+    results: list[HeldRow] = []
     for i, c in enumerate(citations):
         key = keys[i]
-        cited = lives.get(key) if key else None
+        kept = lives.get(key) if key else None
+        cited = live_of(key) if kept is not None else None
         if cited is None and interrupted and key:
             cited = LiveResult(
                 url=key,
@@ -501,14 +518,16 @@ async def check_citations(
         archive, change = _not_checked_objects(
             cited, archive, change, archives_asked=archives_asked
         )
+        # The row keeps the packed live result, not the one just unpacked to judge by.
         results.append(
-            CitationResult(
-                citation=c,
-                verdict=verdict,
-                action=shared.setdefault(action, action),
-                live=cited,
-                archive=archive,
-                change=change,
+            (
+                c,
+                verdict,
+                shared.setdefault(action, action),
+                kept if kept is not None else cited,
+                key,
+                archive,
+                change,
             )
         )
     unlinked = sum(1 for key in keys if not key)
@@ -525,14 +544,14 @@ async def check_citations(
         complete=not interrupted,
         inconclusive=bool(live_run.outage),
         inconclusive_reason=live_run.outage,
-        results=tuple(results),
+        results=HeldResults(results, packer),
         skipped=tuple(skipped_lines),
         internal_errors=len(faulty),
     )
 
     def histories() -> Iterator[UrlHistory]:
         for url in sorted(fetched()):
-            live = lives[url]
+            live = live_of(url)
             etag, last_modified = validators.get(url, _NO_VALIDATORS)
             yield advance(
                 history.get(url),
@@ -591,28 +610,6 @@ def _not_checked_objects(
         if change is None:
             change = _NOT_COMPARED[why] = ChangeResult(ChangeStatus.NOT_CHECKED, why)
     return archive, change
-
-
-def _held(
-    live: LiveResult, h: UrlHistory, confirm_now: bool, shared: dict[object, Any]
-) -> LiveResult:
-    """``live`` with its history (as :func:`_with_history`), in the form held until the run is
-    stored: each value that repeats across URLs (reason, content type, length, time taken)
-    once per run in ``shared``, and its URL as its final URL when they are equal."""
-    fp = live.fingerprint
-    if fp is not None:
-        kind = shared.setdefault(fp.content_type, fp.content_type)
-        length = shared.setdefault(fp.length, fp.length)
-        if kind is not fp.content_type or length is not fp.length:
-            fp = dataclasses.replace(fp, content_type=kind, length=length)
-    return dataclasses.replace(
-        live,
-        reason=shared.setdefault(live.reason, live.reason),
-        final_url=live.url if live.final_url == live.url else live.final_url,
-        elapsed_ms=shared.setdefault(live.elapsed_ms, live.elapsed_ms),
-        fingerprint=fp,
-        **_history_fields(live, h, confirm_now),
-    )
 
 
 def stop_on_signals(stop: asyncio.Event) -> None:

@@ -551,9 +551,10 @@ def check_command(
         for chunk in render_chunks(ReportFormat.JSON, run, previous):
             sys.stdout.buffer.write(chunk)
         sys.stdout.flush()
-    verdicts: dict[str, int] = {}
-    for r in run.results:
-        verdicts[r.verdict.value] = verdicts.get(r.verdict.value, 0) + 1
+    from linkwatch.report.model import summarize
+
+    # The counts the reports made (summarize keeps those of the run it was last given).
+    verdicts = {v.value: n for v, n in summarize(run).verdicts.items() if n}
     counts = ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())) or "no citations"
     summary = f"check: run {run.run_id}: {len(run.results)} citations: {counts}"
     # One line whatever happened, so cron mails (and logs) carry the reason with the counts.

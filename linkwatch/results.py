@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import marshal
 import types
 import typing
-from typing import Any, TypeVar
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar, overload
 
 from linkwatch.records import Citation
 from linkwatch.status import ArchiveStatus, ChangeStatus, LiveStatus, Verdict
@@ -116,7 +118,7 @@ class CitationResult:
     change: ChangeResult | None = None
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True, weakref_slot=True)
 class RunResult:
     """One run of ``linkwatch check``."""
 
@@ -128,7 +130,9 @@ class RunResult:
     """False when the run was interrupted."""
     inconclusive: bool = False
     inconclusive_reason: str = ""
-    results: tuple[CitationResult, ...] = ()
+    results: Sequence[CitationResult] = ()
+    """A tuple, or for a run just checked a :class:`HeldResults` (the same results, held
+    compactly)."""
     skipped: tuple[str, ...] = ()
     """Human-readable lines: what was not checked, and why."""
     internal_errors: int = 0
@@ -171,7 +175,7 @@ def to_dict(obj: Any) -> Any:
         return {name: to_dict(getattr(obj, name)) for name in names}
     if isinstance(obj, enum.Enum):
         return obj.value
-    if isinstance(obj, tuple | list):
+    if isinstance(obj, tuple | list | HeldResults):
         return [to_dict(v) for v in obj]
     if isinstance(obj, dict):
         return {k: to_dict(v) for k, v in obj.items()}
@@ -212,9 +216,177 @@ def _build(tp: Any, data: Any) -> Any:
     if origin is typing.Union or origin is types.UnionType:
         inner = [a for a in typing.get_args(tp) if a is not type(None)]
         return _build(inner[0], data)
-    if origin is tuple:
+    if origin is tuple or origin is Sequence:
         (item, *_rest) = typing.get_args(tp)
         return tuple(_build(item, v) for v in data)
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return tp(data)
     return data
+
+
+# Holding a run's results compactly. A run of 100,000 URLs held each live result as four
+# objects and three unique strings (about 480 bytes); reports need them all at once, and
+# the process then held more than its start-up and the citations together.
+
+#: The fields packed as their index in the run's table of values that repeat from URL to
+#: URL, for each dataclass held packed. Any other field is kept as it is, so a new field is
+#: held too (``tests/test_results.py`` checks every one).
+_TABLED_FIELDS = frozenset({"status", "reason", "checked_at", "failing_since", "content_type"})
+_LIVE_FIELDS = [f.name for f in dataclasses.fields(LiveResult)]
+_URL, _FINAL_URL = _LIVE_FIELDS.index("url"), _LIVE_FIELDS.index("final_url")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Plan:
+    """How one dataclass is packed: its values in field order (the order ``cls(*values)``
+    takes), some of them table indices, some nested dataclasses."""
+
+    cls: type
+    tabled: tuple[int, ...]
+    nested: tuple[tuple[int, _Plan], ...]
+
+
+def _plan(cls: type) -> _Plan:
+    tabled: list[int] = []
+    nested: list[tuple[int, _Plan]] = []
+    for i, (name, hint) in enumerate(_field_types(cls)):
+        inner = [a for a in typing.get_args(hint) if a is not type(None)]
+        kind = inner[0] if len(inner) == 1 else hint
+        if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+            nested.append((i, _plan(kind)))
+        elif name in _TABLED_FIELDS:
+            tabled.append(i)
+    return _Plan(cls, tuple(tabled), tuple(nested))
+
+
+class HeldLives:
+    """Live results packed into bytes for as long as a run holds them.
+
+    Values that repeat from URL to URL are kept once, in a table of this run; the rest
+    is one ``marshal`` string per result (in-process only, never stored). A result's
+    URL is not packed (the caller keys it), nor its final URL when the two are equal.
+    A packed result takes about 220 bytes instead of about 480.
+    """
+
+    __slots__ = ("_index", "_table")
+
+    _PLAN: _Plan | None = None
+
+    def __init__(self) -> None:
+        self._index: dict[tuple[type, object], int] = {}
+        self._table: list[object] = []
+
+    @classmethod
+    def _live_plan(cls) -> _Plan:
+        if cls._PLAN is None:
+            cls._PLAN = _plan(LiveResult)
+        return cls._PLAN
+
+    def pack(self, live: LiveResult) -> bytes:
+        """``live`` as bytes that :meth:`unpack` turns back into an equal result."""
+        values = self._values(live, self._live_plan())
+        # The URL is the caller's key; a final URL equal to it is marked None (never a
+        # final URL's value).
+        values[_URL] = None
+        if live.final_url == live.url:
+            values[_FINAL_URL] = None
+        return marshal.dumps(tuple(values))
+
+    def unpack(self, url: str, blob: bytes) -> LiveResult:
+        """The live result of ``url`` that :meth:`pack` made ``blob`` from."""
+        values = list(marshal.loads(blob))
+        values[_URL] = url
+        if values[_FINAL_URL] is None:
+            values[_FINAL_URL] = url
+        return typing.cast(LiveResult, self._build(self._live_plan(), values))
+
+    def _values(self, obj: Any, plan: _Plan) -> list[Any]:
+        values = _slot_values(obj)
+        for i in plan.tabled:
+            key = (type(values[i]), values[i])
+            at = self._index.get(key)
+            if at is None:
+                at = self._index[key] = len(self._table)
+                self._table.append(values[i])
+            values[i] = at
+        for i, inner in plan.nested:
+            if values[i] is not None:
+                values[i] = tuple(self._values(values[i], inner))
+        return values
+
+    def _build(self, plan: _Plan, values: list[Any]) -> object:
+        table = self._table
+        for i in plan.tabled:
+            values[i] = table[values[i]]
+        for i, inner in plan.nested:
+            if values[i] is not None:
+                values[i] = self._build(inner, list(values[i]))
+        return plan.cls(*values)
+
+
+def _slot_values(obj: Any) -> list[Any]:
+    return [getattr(obj, name) for name, _hint in _field_types(type(obj))]
+
+
+#: One citation's result as :class:`HeldResults` keeps it: the citation, verdict, action,
+#: the live result (packed bytes, an object, or None) and the URL it belongs to, archive
+#: and change results.
+HeldRow = tuple[
+    Citation,
+    Verdict,
+    str,
+    "LiveResult | bytes | None",
+    str,
+    "ArchiveResult | None",
+    "ChangeResult | None",
+]
+
+
+class HeldResults(Sequence[CitationResult]):
+    """A run's citation results, each rebuilt as it is read from a compact row.
+
+    It reads, compares and hashes like the tuple of the same results; items are equal,
+    not identical, from one reading to the next.
+    """
+
+    __slots__ = ("_lives", "_rows")
+
+    def __init__(self, rows: list[HeldRow], lives: HeldLives) -> None:
+        self._rows = rows
+        self._lives = lives
+
+    def _result(self, row: HeldRow) -> CitationResult:
+        citation, verdict, action, live, url, archive, change = row
+        if isinstance(live, bytes):
+            live = self._lives.unpack(url, live)
+        return CitationResult(citation, verdict, action, live, archive, change)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> CitationResult: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[CitationResult, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> CitationResult | tuple[CitationResult, ...]:
+        if isinstance(index, slice):
+            return tuple(self._result(row) for row in self._rows[index])
+        return self._result(self._rows[index])
+
+    def __iter__(self) -> Iterator[CitationResult]:
+        result = self._result
+        for row in self._rows:
+            yield result(row)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"HeldResults({len(self)} results)"

@@ -25,6 +25,7 @@ from linkwatch.results import (
     SCHEMA_VERSION,
     ArchiveResult,
     ChangeResult,
+    HeldResults,
     LiveResult,
     RunResult,
     from_dict,
@@ -97,9 +98,11 @@ def test_shared_url_is_fetched_once_for_all_its_citations(
 
 
 def test_values_repeated_across_a_run_are_held_once(tmp_path: Path, local_web: LocalWeb) -> None:
-    # Two pages answering alike, and a URL cited twice: one string or object for each value.
+    # Two pages answering alike, and a URL cited twice: one string or object for each value,
+    # and one packed live result for the URL cited twice.
     urls = [local_web.url("ok-html"), local_web.url("ok-html") + "?again", local_web.url("ok-html")]
     run = run_check(_citations(tmp_path / "c.csv", urls), _options())
+    assert isinstance(run.results, HeldResults)
     first, second, third = run.results
     assert first.live is not None and second.live is not None
     assert first.live.url is first.citation.url
@@ -109,7 +112,9 @@ def test_values_repeated_across_a_run_are_held_once(tmp_path: Path, local_web: L
     assert first.live.fingerprint.content_type is second.live.fingerprint.content_type
     assert first.archive is second.archive and first.change is second.change
     assert first.action is second.action
-    assert third.live is first.live
+    assert third.live == first.live
+    rows = run.results._rows
+    assert isinstance(rows[0][3], bytes) and rows[2][3] is rows[0][3]
 
 
 def test_outage_is_inconclusive_and_records_no_failures(

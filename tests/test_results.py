@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import pickle
+import sys
+
+import pytest
 
 from linkwatch.records import Citation
 from linkwatch.results import (
@@ -11,6 +16,9 @@ from linkwatch.results import (
     ChangeResult,
     CitationResult,
     Fingerprint,
+    HeldLives,
+    HeldResults,
+    HeldRow,
     LiveResult,
     RunResult,
     from_dict,
@@ -50,3 +58,106 @@ def test_run_result_round_trips_through_json() -> None:
     back = from_dict(RunResult, json.loads(text))
     assert back == run
     assert json.loads(text)["results"][0]["live"]["status"] == "redirected"
+
+
+def _distinct_values(cls: type, seed: int) -> dict[str, object]:
+    """A value for every field of ``cls`` that differs from its default (and by ``seed``)."""
+    values: dict[str, object] = {}
+    for field in dataclasses.fields(cls):
+        default = field.default
+        if field.name == "status":
+            values[field.name] = list(LiveStatus)[seed % len(LiveStatus)]
+        elif field.name == "fingerprint":
+            values[field.name] = Fingerprint(**_distinct_values(Fingerprint, seed))  # type: ignore[arg-type]
+        elif isinstance(default, bool):
+            values[field.name] = not default
+        elif isinstance(default, int) or field.name == "http_status":
+            values[field.name] = 1000 + seed
+        elif isinstance(default, tuple):
+            values[field.name] = (f"http://r{seed}/", f"http://r{seed}/b")
+        else:
+            values[field.name] = f"{field.name} {seed} 是"
+    return values
+
+
+def test_a_packed_live_result_comes_back_equal_in_every_field() -> None:
+    # Every field is given a value of its own, so a field left out of the packing (a new
+    # one, say) fails here.
+    held = HeldLives()
+    lives = [LiveResult(**_distinct_values(LiveResult, n)) for n in range(12)]  # type: ignore[arg-type]
+    lives.append(LiveResult(url="http://a/", status=LiveStatus.OK))
+    lives.append(LiveResult(url="http://b/", status=LiveStatus.OK, final_url="http://b/"))
+    blobs = [held.pack(live) for live in lives]
+    for live, blob in zip(lives, blobs, strict=True):
+        back = held.unpack(live.url, blob)
+        assert back == live
+        for field in dataclasses.fields(LiveResult):
+            assert getattr(back, field.name) == getattr(live, field.name), field.name
+
+
+def test_a_packed_live_result_is_smaller_and_keeps_repeated_values_once() -> None:
+    held = HeldLives()
+    url = "http://127.0.10.1:8080/p/1.html"
+    fingerprint = Fingerprint(
+        payload_sha1="A" * 32,
+        text_simhash="0123456789abcdef",
+        title="A page title of some forty characters",
+        content_type="text/html; charset=utf-8",
+        length=300,
+        words=30,
+    )
+    live = LiveResult(
+        url=url,
+        status=LiveStatus.OK,
+        reason="GET 200",
+        http_status=200,
+        final_url=url,
+        checked_at="2026-12-05T18:00:00Z",
+        fingerprint=fingerprint,
+    )
+    objects = sum(
+        sys.getsizeof(o) for o in (live, fingerprint, fingerprint.payload_sha1, fingerprint.title)
+    ) + sys.getsizeof(fingerprint.text_simhash)
+    blob = held.pack(live)
+    assert sys.getsizeof(blob) < objects / 2
+    other = dataclasses.replace(live, url=url + "?2", final_url=url + "?2")
+    first, second = held.unpack(url, blob), held.unpack(other.url, held.pack(other))
+    assert first.reason is second.reason and first.checked_at is second.checked_at
+    assert first.fingerprint is not None and second.fingerprint is not None
+    assert first.fingerprint.content_type is second.fingerprint.content_type
+    assert second.final_url is other.url  # given back, not packed
+
+
+def _held_results() -> tuple[HeldResults, tuple[CitationResult, ...]]:
+    held = HeldLives()
+    rows: list[HeldRow] = []
+    plain = []
+    for n in range(5):
+        citation = Citation(id=f"c{n}", url=f"http://h/{n}")
+        live = LiveResult(url=citation.url, status=LiveStatus.OK, reason="GET 200")
+        kept: LiveResult | bytes | None = held.pack(live) if n % 2 else live
+        if n == 4:
+            kept, live = None, None  # type: ignore[assignment]
+        archive = ArchiveResult(status=ArchiveStatus.NOT_CHECKED, reason="off")
+        rows.append((citation, Verdict.HEALTHY, "none", kept, citation.url, archive, None))
+        plain.append(CitationResult(citation, Verdict.HEALTHY, "none", live, archive, None))
+    return HeldResults(rows, held), tuple(plain)
+
+
+def test_held_results_read_like_the_tuple_of_the_same_results() -> None:
+    results, plain = _held_results()
+    assert len(results) == 5
+    assert list(results) == list(plain)
+    assert results[1] == plain[1] and results[-1] == plain[-1]
+    assert results[1:3] == plain[1:3] and isinstance(results[1:3], tuple)
+    assert results == plain and plain == results
+    assert results != plain[:4] and results != "text"
+    assert hash(results) == hash(plain)
+    assert plain[3] in results and results.index(plain[3]) == 3
+    with pytest.raises(IndexError):
+        results[5]
+    run = RunResult(run_id="r", started_at="s", results=results)
+    assert run == dataclasses.replace(run, results=plain)
+    assert to_dict(run) == to_dict(dataclasses.replace(run, results=plain))
+    assert from_dict(RunResult, json.loads(json.dumps(to_dict(run)))) == run
+    assert pickle.loads(pickle.dumps(run)) == run

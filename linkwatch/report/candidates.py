@@ -31,6 +31,8 @@ def run_candidates(run: RunResult) -> dict[str, list[Candidate]]:
     except InputError as exc:
         log.warning("candidates not shown in the report: %s", exc)
         return {}
+    if not rows:
+        return {}
     unlinked = {r.citation.id for r in run.results if r.verdict is Verdict.UNLINKED}
     out: dict[str, list[Candidate]] = {}
     for c in sorted(rows, key=lambda c: c.rank):

@@ -15,7 +15,7 @@ import base64
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from importlib import resources
 from typing import Any
 
@@ -341,8 +341,8 @@ def data_chunks(run: RunResult, several: bool) -> Iterator[str]:
     yield '],"lists":' + script_json(lists) + "}"
 
 
-def _options(values: Iterable[str]) -> list[tuple[str, int]]:
-    return sorted(Counter(values).items(), key=lambda kv: kv[0].lower())
+def _options(counts: Counter[str]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda kv: kv[0].lower())
 
 
 def _diff_sections(diff: RunDiff) -> list[tuple[str, Any, int]]:
@@ -391,6 +391,12 @@ def html_chunks(
     )
     diff = diff_runs(run, previous)
     state = run_state(run)
+    # Both filters' counts in one reading of the results.
+    sources: Counter[str] = Counter()
+    hosts: Counter[str] = Counter()
+    for r in run.results:
+        sources[r.citation.source] += 1
+        hosts[host_of(citation_url(r))] += 1
     context = {
         "run": run,
         "summary": summary,
@@ -412,8 +418,8 @@ def html_chunks(
         "reports": reports,
         "verdict_order": [v.value for v in VERDICT_ORDER],
         "filter_verdicts": [(v.value, n) for v, n in summary.verdicts.items() if n],
-        "filter_sources": _options(r.citation.source for r in run.results),
-        "filter_hosts": _options(host_of(citation_url(r)) for r in run.results),
+        "filter_sources": _options(sources),
+        "filter_hosts": _options(hosts),
         "filter_reports": sorted(
             ((rc.report, rc.citations) for rc in reports), key=lambda kv: kv[0].lower()
         ),

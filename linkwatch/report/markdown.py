@@ -21,7 +21,6 @@ from linkwatch.report.model import (
     ReportCounts,
     RunDiff,
     by_report,
-    by_verdict,
     capture_date,
     change_text,
     citation_text,
@@ -33,6 +32,7 @@ from linkwatch.report.model import (
     report_name,
     safe_href,
     summarize,
+    verdict_positions,
 )
 from linkwatch.results import CitationResult, RunResult
 from linkwatch.status import ArchiveStatus, LiveStatus, Verdict
@@ -241,7 +241,8 @@ def markdown_chunks(
     if several:
         lines += _per_report(reports)
     yield "\n".join(lines) + "\n"
-    groups = by_verdict(run)
+    groups = verdict_positions(run)
+    results = run.results
     for verdict in PROBLEM_VERDICTS:
         rows = groups[verdict]
         head = [f"## {verdict.value} ({len(rows)})", ""]
@@ -251,10 +252,11 @@ def markdown_chunks(
         columns = ["citation", "URL", "live", "capture", "change", "action"]
         if several:
             columns.insert(0, "report")
-            rows = sorted(rows, key=lambda r: report_name(r, run))
+            rows = sorted(rows, key=lambda i: report_name(results[i], run))
         head += ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
         yield "\n".join(head) + "\n"
-        for r in rows:
+        for i in rows:
+            r = results[i]
             yield _row(r, md_text(report_name(r, run)) if several else None) + "\n"
         yield "\n"
     healthy = summary.verdicts[Verdict.HEALTHY]

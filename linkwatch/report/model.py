@@ -7,10 +7,13 @@ run cannot disagree with each other.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import urllib.parse
+import weakref
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
 
 from linkwatch.results import CitationResult, RunResult
 from linkwatch.status import (
@@ -112,20 +115,50 @@ class Summary:
     """Per host (sorted by name), the count of each live status seen there (non-zero only)."""
 
 
+_T = TypeVar("_T")
+
+
+def _once_per_run(count: Callable[[RunResult], _T]) -> Callable[[RunResult], _T]:
+    """``count``, computed again only for a run other than the one it was last given.
+
+    Each report asks for the same counts, and every reading of a run just checked
+    rebuilds its results (:class:`linkwatch.results.HeldResults`). The run is held by a
+    weak reference, so it is not kept alive for this; callers must not change what comes back.
+    """
+    last: list[tuple[weakref.ref[RunResult], _T]] = []
+
+    @functools.wraps(count)
+    def counted(run: RunResult) -> _T:
+        if last and last[0][0]() is run:
+            return last[0][1]
+        value = count(run)
+        last[:] = [(weakref.ref(run), value)]
+        return value
+
+    return counted
+
+
+@_once_per_run
 def summarize(run: RunResult) -> Summary:
     """Count verdicts, statuses, distinct URLs and live status per host for ``run``."""
-    verdicts: Counter[Verdict] = Counter(r.verdict for r in run.results)
-    live: Counter[LiveStatus] = Counter(live_status(r) for r in run.results)
-    archive: Counter[ArchiveStatus] = Counter(archive_status(r) for r in run.results)
-    change: Counter[ChangeStatus] = Counter(change_status(r) for r in run.results)
+    verdicts: Counter[Verdict] = Counter()
+    live: Counter[LiveStatus] = Counter()
+    archive: Counter[ArchiveStatus] = Counter()
+    change: Counter[ChangeStatus] = Counter()
     hosts: dict[str, Counter[LiveStatus]] = {}
     urls: set[str] = set()
+    # One pass: the results of a run just checked are rebuilt as they are read.
     for r in run.results:
+        verdicts[r.verdict] += 1
+        state = live_status(r)
+        live[state] += 1
+        archive[archive_status(r)] += 1
+        change[change_status(r)] += 1
         url = citation_url(r)
         if not url:
             continue
         urls.add(url)
-        hosts.setdefault(host_of(url) or "(no host)", Counter())[live_status(r)] += 1
+        hosts.setdefault(host_of(url) or "(no host)", Counter())[state] += 1
     return Summary(
         citations=len(run.results),
         urls=len(urls),
@@ -161,6 +194,7 @@ class ReportCounts:
         return self.citations - self.verdicts[Verdict.HEALTHY]
 
 
+@_once_per_run
 def by_report(run: RunResult) -> list[ReportCounts]:
     """Verdict counts per report, most problems first (then by name)."""
     counts: dict[str, Counter[Verdict]] = {}
@@ -172,6 +206,16 @@ def by_report(run: RunResult) -> list[ReportCounts]:
     ]
     out.sort(key=lambda rc: (-rc.problems, rc.report))
     return out
+
+
+def verdict_positions(run: RunResult) -> dict[Verdict, list[int]]:
+    """Where each verdict's citations are in ``run.results``, in :data:`VERDICT_ORDER`, each in
+    run order: positions rather than results, so that a run held compactly is not rebuilt
+    whole at once (:class:`linkwatch.results.HeldResults`)."""
+    groups: dict[Verdict, list[int]] = {v: [] for v in VERDICT_ORDER}
+    for i, r in enumerate(run.results):
+        groups[r.verdict].append(i)
+    return groups
 
 
 def by_verdict(run: RunResult) -> dict[Verdict, list[CitationResult]]:
@@ -244,14 +288,18 @@ def diff_runs(current: RunResult, previous: RunResult | None) -> RunDiff:
     if previous is None:
         return RunDiff(previous_run_id=None)
     before = {_key(r): r for r in previous.results}
-    now = {_key(r): r for r in current.results}
     failing: list[DiffEntry] = []
     changed: list[DiffEntry] = []
     recovered: list[DiffEntry] = []
     archived: list[DiffEntry] = []
-    for key, r in now.items():
-        old = before.get(key)
+    added: list[str] = []
+    # The current results are read once and not kept (a run just checked rebuilds each as
+    # it is read); what the previous run matched is taken out, so what stays was removed.
+    for r in current.results:
+        key = _key(r)
+        old = before.pop(key, None)
         if old is None:
+            added.append(key[0])
             continue
         cid, url = key
         was, is_ = live_status(old), live_status(r)
@@ -273,8 +321,8 @@ def diff_runs(current: RunResult, previous: RunResult | None) -> RunDiff:
         newly_changed=tuple(changed),
         recovered=tuple(recovered),
         newly_archived=tuple(archived),
-        added=tuple(k[0] for k in now if k not in before),
-        removed=tuple(k[0] for k in before if k not in now),
+        added=tuple(added),
+        removed=tuple(k[0] for k in before),
     )
 
 
