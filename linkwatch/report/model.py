@@ -9,11 +9,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+import typing
 import urllib.parse
 import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from linkwatch.results import CitationResult, RunResult
 from linkwatch.status import (
@@ -115,27 +116,34 @@ class Summary:
     """Per host (sorted by name), the count of each live status seen there (non-zero only)."""
 
 
-_T = TypeVar("_T")
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
-def _once_per_run(count: Callable[[RunResult], _T]) -> Callable[[RunResult], _T]:
-    """``count``, computed again only for a run other than the one it was last given.
+def _once_per_run(count: _F) -> _F:
+    """``count``, computed again only for runs other than the ones it was last given.
 
-    Each report asks for the same counts, and every reading of a run just checked
-    rebuilds its results (:class:`linkwatch.results.HeldResults`). The run is held by a
-    weak reference, so it is not kept alive for this; callers must not change what comes back.
+    Each report asks for the same counts and the same comparison, and every reading of a
+    run just checked rebuilds its results (:class:`linkwatch.results.HeldResults`). The
+    runs are held by weak references, so they are not kept alive for this; callers must
+    not change what comes back.
     """
-    last: list[tuple[weakref.ref[RunResult], _T]] = []
+    last: list[tuple[tuple[weakref.ref[RunResult] | None, ...], Any]] = []
+
+    def same(held: tuple[weakref.ref[RunResult] | None, ...], runs: tuple[Any, ...]) -> bool:
+        return len(held) == len(runs) and all(
+            (ref is None and run is None) or (ref is not None and ref() is run)
+            for ref, run in zip(held, runs, strict=True)
+        )
 
     @functools.wraps(count)
-    def counted(run: RunResult) -> _T:
-        if last and last[0][0]() is run:
+    def counted(*runs: RunResult | None) -> Any:
+        if last and same(last[0][0], runs):
             return last[0][1]
-        value = count(run)
-        last[:] = [(weakref.ref(run), value)]
+        value = count(*runs)
+        last[:] = [(tuple(None if r is None else weakref.ref(r) for r in runs), value)]
         return value
 
-    return counted
+    return typing.cast(_F, counted)
 
 
 @_once_per_run
@@ -279,6 +287,7 @@ def _is_changed(r: CitationResult) -> bool:
     return r.change is not None and (r.change.status is ChangeStatus.CHANGED or r.change.off_topic)
 
 
+@_once_per_run
 def diff_runs(current: RunResult, previous: RunResult | None) -> RunDiff:
     """Compare ``current`` with ``previous`` (the run before it on the same store).
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import urllib.parse
+import weakref
 
 import pytest
 
@@ -28,6 +31,21 @@ def test_summary_counts_every_verdict_and_lists_all_words() -> None:
     assert set(summary.live) == set(LiveStatus)
     assert summary.live[LiveStatus.NOT_CHECKED] == 1
     assert summary.hosts["gov.example.cn"] == {LiveStatus.NOT_FOUND: 1, LiveStatus.GONE: 1}
+
+
+def test_counts_are_made_once_for_the_runs_last_given_and_do_not_keep_them_alive() -> None:
+    run = every_verdict_run()
+    assert summarize(run) is summarize(run)
+    twin = dataclasses.replace(run)  # equal, but another run: counted again
+    assert summarize(twin) == summarize(run) and summarize(twin) is not summarize(run)
+    earlier = every_verdict_run("20240201T000000Z")
+    assert diff_runs(run, earlier) is diff_runs(run, earlier)
+    assert diff_runs(run, None).previous_run_id is None
+    assert diff_runs(run, earlier).previous_run_id == earlier.run_id
+    gone = weakref.ref(run)
+    del run, twin
+    gc.collect()
+    assert gone() is None
 
 
 def test_host_keeps_non_default_port_and_lowercases() -> None:
