@@ -55,6 +55,7 @@ from linkwatch.results import (
     HeldRow,
     LiveResult,
     RunResult,
+    judged,
 )
 from linkwatch.status import ALIVE_LIVE, ArchiveStatus, ChangeStatus, LiveStatus, Verdict
 from linkwatch.store import ConfirmPolicy, Store, UrlHistory, advance, default_db_path
@@ -226,7 +227,7 @@ def exit_code_for(run: RunResult, fail_on: frozenset[Verdict] = DEFAULT_FAIL_ON)
     """3 when the run was inconclusive, 1 when a verdict in ``fail_on`` occurs, else 0."""
     if run.inconclusive or not run.complete:
         return ExitCode.INCONCLUSIVE
-    if any(r.verdict in fail_on for r in run.results):
+    if any(verdict in fail_on for _citation, verdict in judged(run.results)):
         return ExitCode.PROBLEMS
     return ExitCode.OK
 
@@ -551,13 +552,18 @@ async def check_citations(
 
     def histories() -> Iterator[UrlHistory]:
         for url in sorted(fetched()):
-            live = live_of(url)
+            kept = lives[url]
+            status, checked_at = (
+                packer.fields(kept, "status", "checked_at")
+                if isinstance(kept, bytes)
+                else (kept.status, kept.checked_at)
+            )
             etag, last_modified = validators.get(url, _NO_VALIDATORS)
             yield advance(
                 history.get(url),
                 url,
-                live.status,
-                parse_iso(live.checked_at) or utc_now(),
+                status,
+                parse_iso(checked_at) or utc_now(),
                 policy,
                 etag=etag,
                 last_modified=last_modified,

@@ -140,10 +140,21 @@ class RunResult:
     ``not-checked`` with the error in its reason; the traceback is logged with ``-v``)."""
 
 
+def judged(results: Sequence[CitationResult]) -> Iterator[tuple[Citation, Verdict]]:
+    """Each citation of ``results`` with its verdict, in order (held results are not rebuilt
+    for it: counts that need no more read a run this way)."""
+    if isinstance(results, HeldResults):
+        return results.judged()
+    return ((r.citation, r.verdict) for r in results)
+
+
 def with_status_objects(run: RunResult) -> RunResult:
     """``run`` with a ``not-checked`` archive and change result wherever none is held
     (runs stored before every citation got both)."""
-    if all(r.archive is not None and r.change is not None for r in run.results):
+    if isinstance(run.results, HeldResults):
+        if run.results.have_status_objects():
+            return run
+    elif all(r.archive is not None and r.change is not None for r in run.results):
         return run
     results = tuple(
         dataclasses.replace(
@@ -300,6 +311,17 @@ class HeldLives:
             values[_FINAL_URL] = url
         return typing.cast(LiveResult, self._build(self._live_plan(), values))
 
+    def fields(self, blob: bytes, *names: str) -> tuple[Any, ...]:
+        """The values of the named top-level fields of a packed result, without rebuilding it
+        (a nested dataclass comes back packed)."""
+        values = marshal.loads(blob)
+        table = self._table
+        return tuple(
+            table[values[i]] if name in _TABLED_FIELDS else values[i]
+            for name in names
+            for i in (_LIVE_FIELDS.index(name),)
+        )
+
     def _values(self, obj: Any, plan: _Plan) -> list[Any]:
         values = _slot_values(obj)
         for i in plan.tabled:
@@ -363,6 +385,14 @@ class HeldResults(Sequence[CitationResult]):
 
     def __len__(self) -> int:
         return len(self._rows)
+
+    def judged(self) -> Iterator[tuple[Citation, Verdict]]:
+        """Each citation with its verdict, in order, without rebuilding the results."""
+        return ((row[0], row[1]) for row in self._rows)
+
+    def have_status_objects(self) -> bool:
+        """Whether every result holds an archive and a change result."""
+        return all(row[5] is not None and row[6] is not None for row in self._rows)
 
     @overload
     def __getitem__(self, index: int) -> CitationResult: ...

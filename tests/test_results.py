@@ -22,7 +22,9 @@ from linkwatch.results import (
     LiveResult,
     RunResult,
     from_dict,
+    judged,
     to_dict,
+    with_status_objects,
 )
 from linkwatch.status import ArchiveStatus, ChangeStatus, LiveStatus, Verdict
 
@@ -161,3 +163,30 @@ def test_held_results_read_like_the_tuple_of_the_same_results() -> None:
     assert to_dict(run) == to_dict(dataclasses.replace(run, results=plain))
     assert from_dict(RunResult, json.loads(json.dumps(to_dict(run)))) == run
     assert pickle.loads(pickle.dumps(run)) == run
+
+
+def test_citations_and_verdicts_read_from_held_results_without_rebuilding_them() -> None:
+    results, plain = _held_results()
+    assert list(judged(results)) == list(judged(plain)) == [(r.citation, r.verdict) for r in plain]
+    held = HeldLives()
+    live = LiveResult(
+        url="http://a/", status=LiveStatus.NOT_FOUND, reason="GET 404", checked_at="2026-01-02"
+    )
+    blob = held.pack(live)
+    assert held.fields(blob, "status", "checked_at", "reason") == (
+        LiveStatus.NOT_FOUND,
+        "2026-01-02",
+        "GET 404",
+    )
+
+
+def test_held_results_get_not_checked_status_objects_only_where_none_is_held() -> None:
+    results, plain = _held_results()
+    run = RunResult(run_id="r", started_at="s", results=results)
+    filled = with_status_objects(run)
+    assert all(r.change is not None for r in filled.results)
+    assert list(filled.results) == [
+        dataclasses.replace(r, change=filled.results[i].change) for i, r in enumerate(plain)
+    ]
+    whole = dataclasses.replace(run, results=filled.results)
+    assert with_status_objects(whole) is whole

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from linkwatch.errors import InputError
 from linkwatch.find.candidates import CANDIDATES_NAME, Candidate, read_candidates
-from linkwatch.results import RunResult
+from linkwatch.results import RunResult, judged
 from linkwatch.status import Verdict
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ def run_candidates(run: RunResult) -> dict[str, list[Candidate]]:
         return {}
     if not rows:
         return {}
-    unlinked = {r.citation.id for r in run.results if r.verdict is Verdict.UNLINKED}
+    unlinked = {c.id for c, verdict in judged(run.results) if verdict is Verdict.UNLINKED}
     out: dict[str, list[Candidate]] = {}
     for c in sorted(rows, key=lambda c: c.rank):
         if c.id in unlinked:

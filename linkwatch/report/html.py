@@ -40,8 +40,9 @@ from linkwatch.report.model import (
     report_name,
     safe_href,
     summarize,
+    url_of,
 )
-from linkwatch.results import Capture, CitationResult, RunResult
+from linkwatch.results import Capture, CitationResult, RunResult, judged
 from linkwatch.status import LiveStatus, Verdict
 
 VERDICT_COLOURS: dict[Verdict, str] = {
@@ -394,9 +395,9 @@ def html_chunks(
     # Both filters' counts in one reading of the results.
     sources: Counter[str] = Counter()
     hosts: Counter[str] = Counter()
-    for r in run.results:
-        sources[r.citation.source] += 1
-        hosts[host_of(citation_url(r))] += 1
+    for c, _verdict in judged(run.results):
+        sources[c.source] += 1
+        hosts[host_of(url_of(c))] += 1
     context = {
         "run": run,
         "summary": summary,

@@ -16,7 +16,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from linkwatch.results import CitationResult, RunResult
+from linkwatch.records import Citation
+from linkwatch.results import CitationResult, RunResult, judged
 from linkwatch.status import (
     ALIVE_LIVE,
     FAILING_LIVE,
@@ -78,7 +79,11 @@ def host_of(url: str) -> str:
 
 def citation_url(result: CitationResult) -> str:
     """The URL a citation points at: its URL, else its DOI as a resolver link, else ``""``."""
-    c = result.citation
+    return url_of(result.citation)
+
+
+def url_of(c: Citation) -> str:
+    """:func:`citation_url` of a citation on its own."""
     if c.url:
         return c.url
     if c.doi:
@@ -180,7 +185,12 @@ def summarize(run: RunResult) -> Summary:
 
 def report_name(result: CitationResult, run: RunResult) -> str:
     """The report a citation belongs to: its ``report`` field, else the run's citations file."""
-    return result.citation.report or run.citations_file or "(unknown)"
+    return report_of(result.citation, run)
+
+
+def report_of(c: Citation, run: RunResult) -> str:
+    """:func:`report_name` of a citation on its own."""
+    return c.report or run.citations_file or "(unknown)"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -206,8 +216,8 @@ class ReportCounts:
 def by_report(run: RunResult) -> list[ReportCounts]:
     """Verdict counts per report, most problems first (then by name)."""
     counts: dict[str, Counter[Verdict]] = {}
-    for r in run.results:
-        counts.setdefault(report_name(r, run), Counter())[r.verdict] += 1
+    for c, verdict in judged(run.results):
+        counts.setdefault(report_of(c, run), Counter())[verdict] += 1
     out = [
         ReportCounts(report=name, verdicts={v: c[v] for v in VERDICT_ORDER})
         for name, c in counts.items()
@@ -221,8 +231,8 @@ def verdict_positions(run: RunResult) -> dict[Verdict, list[int]]:
     run order: positions rather than results, so that a run held compactly is not rebuilt
     whole at once (:class:`linkwatch.results.HeldResults`)."""
     groups: dict[Verdict, list[int]] = {v: [] for v in VERDICT_ORDER}
-    for i, r in enumerate(run.results):
-        groups[r.verdict].append(i)
+    for i, (_c, verdict) in enumerate(judged(run.results)):
+        groups[verdict].append(i)
     return groups
 
 
