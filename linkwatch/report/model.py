@@ -306,17 +306,27 @@ def diff_runs(current: RunResult, previous: RunResult | None) -> RunDiff:
     """
     if previous is None:
         return RunDiff(previous_run_id=None)
-    before = {_key(r): r for r in previous.results}
     failing: list[DiffEntry] = []
     changed: list[DiffEntry] = []
     recovered: list[DiffEntry] = []
     archived: list[DiffEntry] = []
     added: list[str] = []
-    # The current results are read once and not kept (a run just checked rebuilds each as
-    # it is read); what the previous run matched is taken out, so what stays was removed.
+    # Both runs are read once, side by side, and neither is kept: a run is mostly checked
+    # again with the same citations in the same order, so the previous run is read ahead
+    # only as far as the current citation, and only what was read past waits in ``ahead``
+    # (everything, at worst, as when a citation was added early in the file).
+    earlier = iter(previous.results)
+    ahead: dict[tuple[str, str], CitationResult] = {}
     for r in current.results:
         key = _key(r)
-        old = before.pop(key, None)
+        old = ahead.pop(key, None)
+        if old is None:
+            for p in earlier:
+                found = _key(p)
+                if found == key:
+                    old = p
+                    break
+                ahead[found] = p
         if old is None:
             added.append(key[0])
             continue
@@ -341,7 +351,7 @@ def diff_runs(current: RunResult, previous: RunResult | None) -> RunDiff:
         recovered=tuple(recovered),
         newly_archived=tuple(archived),
         added=tuple(added),
-        removed=tuple(k[0] for k in before),
+        removed=(*(k[0] for k in ahead), *(_key(p)[0] for p in earlier)),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import random
 import urllib.parse
 import weakref
 
@@ -17,8 +18,15 @@ from linkwatch.report.model import (
     safe_href,
     summarize,
 )
-from linkwatch.results import RunResult
-from linkwatch.status import ArchiveStatus, ChangeStatus, LiveStatus, Verdict
+from linkwatch.results import CitationResult, RunResult
+from linkwatch.status import (
+    ALIVE_LIVE,
+    FAILING_LIVE,
+    ArchiveStatus,
+    ChangeStatus,
+    LiveStatus,
+    Verdict,
+)
 
 from .samples import citation_result, every_verdict_run
 
@@ -173,3 +181,66 @@ def test_fast_url_reading_agrees_with_urlsplit(url: str) -> None:
         ok = False
     ok = ok and not any(ord(ch) < 0x20 or ch == "\x7f" for ch in url.strip())
     assert safe_href(url) == (url.strip() if ok else None)
+
+
+_Moved = tuple[tuple[str, str], LiveStatus | None, LiveStatus | None]
+
+
+def _diff_by_table(
+    current: RunResult, previous: RunResult
+) -> tuple[tuple[_Moved, ...], tuple[str, ...], tuple[str, ...]]:
+    """The comparison as it is defined: every previous result looked up by citation id and URL."""
+    before = {(r.citation.id, r.citation.url): r for r in previous.results}
+    now = {(r.citation.id, r.citation.url): r for r in current.results}
+    moved: list[_Moved] = []
+    for key, r in now.items():
+        old = before.get(key)
+        if old is not None:
+            moved.append(
+                (key, old.live.status if old.live else None, r.live.status if r.live else None)
+            )
+    return (
+        tuple(moved),
+        tuple(k[0] for k in now if k not in before),
+        tuple(k[0] for k in before if k not in now),
+    )
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_runs_compared_side_by_side_agree_with_a_table_of_the_previous_run(seed: int) -> None:
+    # Reordered, added, removed and re-pointed citations, with statuses that move: reading
+    # the two runs side by side must find what looking every citation up finds.
+    rng = random.Random(seed)
+    statuses = [LiveStatus.OK, LiveStatus.NOT_FOUND, LiveStatus.TIMEOUT, LiveStatus.GONE]
+
+    def result(cid: str, url: str) -> CitationResult:
+        return citation_result(cid, Verdict.HEALTHY, url, rng.choice(statuses))
+
+    ids = [f"c{n}" for n in range(rng.randint(0, 30))]
+    old = [result(cid, f"http://h/{cid}") for cid in ids]
+    new = []
+    for r in old:
+        roll = rng.random()
+        if roll < 0.15:
+            continue  # removed
+        if roll < 0.25:
+            new.append(result(r.citation.id, r.citation.url + "?moved"))  # URL edited
+        else:
+            new.append(result(r.citation.id, r.citation.url))
+    for n in range(rng.randint(0, 5)):
+        new.insert(rng.randint(0, len(new)), result(f"n{n}", f"http://h/n{n}"))
+    if rng.random() < 0.5:
+        i, j = sorted(rng.sample(range(len(new)), 2)) if len(new) > 1 else (0, 0)
+        new[i:j] = reversed(new[i:j])
+    previous = RunResult(run_id="p", started_at="s", results=tuple(old))
+    current = RunResult(run_id="c", started_at="s", results=tuple(new))
+    diff = diff_runs(current, previous)
+    moved, added, removed = _diff_by_table(current, previous)
+    assert diff.added == added
+    assert diff.removed == removed
+    failing = {(e.citation_id, e.url) for e in diff.newly_failing}
+    recovered = {(e.citation_id, e.url) for e in diff.recovered}
+    for key, was, now in moved:
+        failing_now = now in FAILING_LIVE and was not in FAILING_LIVE
+        assert (key in failing) == failing_now
+        assert (key in recovered) == (was in FAILING_LIVE and now in ALIVE_LIVE)
