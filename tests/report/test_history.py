@@ -7,6 +7,7 @@ from pathlib import Path
 
 from linkwatch.report.history import load_with_previous, previous_run
 from linkwatch.report.model import diff_runs
+from linkwatch.results import RebuiltResults
 from linkwatch.store.db import Store
 
 from .samples import catalogue_run, every_verdict_run
@@ -40,7 +41,7 @@ def test_stored_run_is_rendered_back_unchanged(tmp_path: Path) -> None:
 
 def test_the_previous_run_in_outline_gives_the_same_comparison(tmp_path: Path) -> None:
     before = catalogue_run(300, reports=3, hosts=7)
-    shuffled = before.results[37:] + before.results[:37]
+    shuffled = (*before.results[37:], *before.results[:37])
     now = dataclasses.replace(
         before,
         results=tuple(
@@ -65,3 +66,17 @@ def test_the_previous_run_in_outline_gives_the_same_comparison(tmp_path: Path) -
     # Each status is one object, shared by every result that has it.
     statuses = {r.live.status for r in whole.results if r.live is not None}
     assert len({id(r.live) for r in outline.results if r.live is not None}) == len(statuses)
+    # Each result comes back, rebuilt from its compact row, with what a comparison reads.
+    assert isinstance(outline.results, RebuiltResults) and len(outline.results) == 300
+    for o, w in zip(outline.results, whole.results, strict=True):
+        assert (o.citation.id, o.citation.url, o.citation.doi) == (
+            w.citation.id,
+            w.citation.url,
+            w.citation.doi,
+        )
+        assert o.verdict is w.verdict
+        assert (o.live and o.live.status) == (w.live and w.live.status)
+        assert (o.archive and o.archive.status) == (w.archive and w.archive.status)
+        assert (o.change and (o.change.status, o.change.off_topic)) == (
+            w.change and (w.change.status, w.change.off_topic)
+        )
