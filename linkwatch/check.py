@@ -357,8 +357,9 @@ async def check_citations(
     policy = ConfirmPolicy(runs=options.confirm_runs, days=options.confirm_days)
     # Each fetched URL's history is advanced as its check lands (the held result shows it)
     # and again, one URL at a time, as the run is stored, so that 100,000 histories are
-    # never held beside the results. Only the URLs that sent validators are noted here.
-    validators: dict[str, tuple[str, str]] = {}
+    # never held beside the results. The validators that second step needs are packed with
+    # the live result: most servers send an ETag or a Last-Modified, and 100,000 of them
+    # in a table of their own came to some 20 MB.
     # Actions repeat from citation to citation: each is held once.
     shared: dict[str, str] = {}
     done = 0
@@ -386,11 +387,12 @@ async def check_citations(
             etag=stored.etag,
             last_modified=stored.last_modified,
         )
-        if stored.etag or stored.last_modified:
-            validators[url] = (stored.etag, stored.last_modified)
         if is_internal_error(live):
             faulty.add(url)
-        lives[url] = packer.pack(_with_history(live, after, options.confirm_now))
+        validators = (
+            (stored.etag, stored.last_modified) if stored.etag or stored.last_modified else ()
+        )
+        lives[url] = packer.pack(_with_history(live, after, options.confirm_now), *validators)
 
     def fetched() -> list[str]:
         """The URLs fetched in this run whose check landed."""
@@ -463,12 +465,14 @@ async def check_citations(
         for url in fetched():
             before = history.get(url) if live_run.outage else None
             live = live_of(url)
+            packed = lives[url]
             lives[url] = packer.pack(
                 _with_history(live, before, confirm_now=False)
                 if before is not None
                 else dataclasses.replace(
                     live, failing_since="", consecutive_failures=0, confirmed_dead=False
-                )
+                ),
+                *(packer.extra(packed) if isinstance(packed, bytes) else ()),
             )
     archives: dict[str, tuple[ArchiveResult | None, ChangeResult | None]] = {}
     interrupted = await _finish_tasks(list(archive_tasks.values()), stop, interrupted)
@@ -553,12 +557,12 @@ async def check_citations(
     def histories() -> Iterator[UrlHistory]:
         for url in sorted(fetched()):
             kept = lives[url]
-            status, checked_at = (
-                packer.fields(kept, "status", "checked_at")
-                if isinstance(kept, bytes)
-                else (kept.status, kept.checked_at)
-            )
-            etag, last_modified = validators.get(url, _NO_VALIDATORS)
+            if isinstance(kept, bytes):
+                status, checked_at = packer.fields(kept, "status", "checked_at")
+                etag, last_modified = packer.extra(kept) or _NO_VALIDATORS
+            else:
+                status, checked_at = kept.status, kept.checked_at
+                etag, last_modified = _NO_VALIDATORS
             yield advance(
                 history.get(url),
                 url,

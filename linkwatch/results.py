@@ -293,19 +293,20 @@ class HeldLives:
             cls._PLAN = _plan(LiveResult)
         return cls._PLAN
 
-    def pack(self, live: LiveResult) -> bytes:
-        """``live`` as bytes that :meth:`unpack` turns back into an equal result."""
+    def pack(self, live: LiveResult, *extra: str) -> bytes:
+        """``live`` as bytes that :meth:`unpack` turns back into an equal result, with the
+        caller's ``extra`` strings after it (:meth:`extra` gives them back)."""
         values = self._values(live, self._live_plan())
         # The URL is the caller's key; a final URL equal to it is marked None (never a
         # final URL's value).
         values[_URL] = None
         if live.final_url == live.url:
             values[_FINAL_URL] = None
-        return marshal.dumps(tuple(values))
+        return marshal.dumps((*values, *extra))
 
     def unpack(self, url: str, blob: bytes) -> LiveResult:
         """The live result of ``url`` that :meth:`pack` made ``blob`` from."""
-        values = list(marshal.loads(blob))
+        values = list(marshal.loads(blob)[: len(_LIVE_FIELDS)])
         values[_URL] = url
         if values[_FINAL_URL] is None:
             values[_FINAL_URL] = url
@@ -321,6 +322,10 @@ class HeldLives:
             for name in names
             for i in (_LIVE_FIELDS.index(name),)
         )
+
+    def extra(self, blob: bytes) -> tuple[str, ...]:
+        """The strings packed after the result by :meth:`pack`."""
+        return tuple(marshal.loads(blob)[len(_LIVE_FIELDS) :])
 
     def _values(self, obj: Any, plan: _Plan) -> list[Any]:
         values = _slot_values(obj)

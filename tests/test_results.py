@@ -173,6 +173,11 @@ def test_citations_and_verdicts_read_from_held_results_without_rebuilding_them()
         url="http://a/", status=LiveStatus.NOT_FOUND, reason="GET 404", checked_at="2026-01-02"
     )
     blob = held.pack(live)
+    assert held.extra(blob) == ()
+    with_validators = held.pack(live, '"v1"', "Wed, 21 Oct 2015 07:28:00 GMT")
+    assert held.unpack(live.url, with_validators) == live
+    assert held.extra(with_validators) == ('"v1"', "Wed, 21 Oct 2015 07:28:00 GMT")
+    assert held.fields(with_validators, "status") == (LiveStatus.NOT_FOUND,)
     assert held.fields(blob, "status", "checked_at", "reason") == (
         LiveStatus.NOT_FOUND,
         "2026-01-02",
