@@ -8,6 +8,7 @@ verdict, and :class:`RunResult` is what reports render and the store keeps.
 
 from __future__ import annotations
 
+import abc
 import dataclasses
 import enum
 import marshal
@@ -382,8 +383,9 @@ class RebuiltResults(Sequence[CitationResult]):
     def __init__(self, rows: list[Any]) -> None:
         self._rows = rows
 
+    @abc.abstractmethod
     def _result(self, row: Any) -> CitationResult:
-        raise NotImplementedError
+        """The result one row holds, rebuilt."""
 
     def judged(self) -> Iterator[tuple[Citation, Verdict]]:
         """Each citation with its verdict, in order (a subclass may answer without
