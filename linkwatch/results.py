@@ -244,8 +244,8 @@ def _build(tp: Any, data: Any) -> Any:
 #: URL, for each dataclass held packed. Any other field is kept as it is, so a new field is
 #: held too (``tests/test_results.py`` checks every one).
 _TABLED_FIELDS = frozenset({"status", "reason", "checked_at", "failing_since", "content_type"})
-_LIVE_FIELDS = [f.name for f in dataclasses.fields(LiveResult)]
-_URL, _FINAL_URL = _LIVE_FIELDS.index("url"), _LIVE_FIELDS.index("final_url")
+_LIVE_FIELDS = {f.name: i for i, f in enumerate(dataclasses.fields(LiveResult))}
+_URL, _FINAL_URL = _LIVE_FIELDS["url"], _LIVE_FIELDS["final_url"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -319,9 +319,10 @@ class HeldLives:
         values = marshal.loads(blob)
         table = self._table
         return tuple(
-            table[values[i]] if name in _TABLED_FIELDS else values[i]
+            table[values[_LIVE_FIELDS[name]]]
+            if name in _TABLED_FIELDS
+            else values[_LIVE_FIELDS[name]]
             for name in names
-            for i in (_LIVE_FIELDS.index(name),)
         )
 
     def extra(self, blob: bytes) -> tuple[str, ...]:

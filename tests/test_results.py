@@ -195,3 +195,8 @@ def test_held_results_get_not_checked_status_objects_only_where_none_is_held() -
     ]
     whole = dataclasses.replace(run, results=filled.results)
     assert with_status_objects(whole) is whole
+    # Held rows that all have both are taken as they are, without rebuilding anything.
+    change = ChangeResult(status=ChangeStatus.NOT_CHECKED, reason="off")
+    rows: list[HeldRow] = [(*row[:6], change) for row in results._rows]
+    held = RunResult(run_id="r", started_at="s", results=HeldResults(rows, results._lives))
+    assert with_status_objects(held) is held

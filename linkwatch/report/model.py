@@ -238,10 +238,8 @@ def verdict_positions(run: RunResult) -> dict[Verdict, list[int]]:
 
 def by_verdict(run: RunResult) -> dict[Verdict, list[CitationResult]]:
     """The run's citations grouped by verdict, in :data:`VERDICT_ORDER`, each group in run order."""
-    groups: dict[Verdict, list[CitationResult]] = {v: [] for v in VERDICT_ORDER}
-    for r in run.results:
-        groups[r.verdict].append(r)
-    return groups
+    results = run.results
+    return {v: [results[i] for i in at] for v, at in verdict_positions(run).items()}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -12,6 +12,8 @@ import pytest
 
 from linkwatch.errors import InputError
 from linkwatch.report.model import (
+    VERDICT_ORDER,
+    by_verdict,
     diff_runs,
     host_of,
     parse_verdicts,
@@ -244,3 +246,12 @@ def test_the_runs_compared_side_by_side_agree_with_a_table_of_the_previous_run(s
         failing_now = now in FAILING_LIVE and was not in FAILING_LIVE
         assert (key in failing) == failing_now
         assert (key in recovered) == (was in FAILING_LIVE and now in ALIVE_LIVE)
+
+
+def test_citations_grouped_by_verdict_keep_run_order() -> None:
+    run = every_verdict_run()
+    groups = by_verdict(run)
+    assert list(groups) == list(VERDICT_ORDER)
+    for verdict, group in groups.items():
+        assert group == [r for r in run.results if r.verdict is verdict]
+    assert sum(map(len, groups.values())) == len(run.results)
